@@ -1,0 +1,11 @@
+export { createApp } from './app.js';
+export type { AppOptions, CollectorApp } from './app.js';
+export { loadSettings, validateConfig, demoAccount, ConfigError } from './config.js';
+export type { AccountConfig, ConfigFile, Settings, Storage, Env } from './config.js';
+export { startServer } from './server.js';
+export type { RunningServer, ServerOptions } from './server.js';
+export { main, describeStart, settingsFromArgs } from './cli.js';
+export { openStore, createDuckDBStore } from './store/index.js';
+export type { Store, StoredEvent, InsertResult, DuckDBStore, DuckDBStoreOptions } from './store/index.js';
+export { createLogger } from './logger.js';
+export type { Logger } from './logger.js';

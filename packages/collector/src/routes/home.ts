@@ -1,0 +1,37 @@
+import type Router from '@koa/router';
+
+export interface HomeOptions {
+  /** Where the demo shop is mounted, when it is. */
+  demoShop?: string;
+}
+
+const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** `GET /` — a start page: what this is, the snippet, where to go next. */
+export function homeRoutes(router: Router, options: HomeOptions) {
+  router.get('/', (ctx) => {
+    // Koa 3's ctx.origin is the Origin header; the collector's own base URL is this.
+    const origin = `${ctx.protocol}://${ctx.host}`;
+    const shop = options.demoShop
+      ? `<p><a href="${escape(options.demoShop)}">Open the demo shop</a>: every page of it sends events here.</p>`
+      : '';
+    ctx.type = 'html';
+    ctx.body = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>cartbeacon collector</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem}code,pre{background:#f4f4f4;padding:.2em .4em;border-radius:4px}pre{padding:1em;overflow:auto}</style>
+</head><body>
+<h1>cartbeacon</h1>
+<p>This collector is running. It receives events from the cartbeacon script and from shop backends, stores them, and answers reports.</p>
+${shop}
+<h2>Add it to a shop</h2>
+<pre>&lt;script async src="${escape(origin)}/cartbeacon.js" data-key="YOUR_API_KEY"&gt;&lt;/script&gt;</pre>
+<h2>Endpoints</h2>
+<ul>
+<li><code>POST /add/events/v1.json?apiKey=</code> — events (seed 001 format, the tracker's too)</li>
+<li><code>GET /get/key?count=N</code> — new unique ids</li>
+<li><a href="/healthz"><code>/healthz</code></a>, <a href="/readyz"><code>/readyz</code></a>, <a href="/metrics"><code>/metrics</code></a></li>
+</ul>
+</body></html>`;
+  });
+}

@@ -1,0 +1,278 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DuckDBInstance, DuckDBTimestampTZValue, DuckDBDecimalValue } from '@duckdb/node-api';
+import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
+import { groupCommit } from './group-commit.js';
+import type { InsertResult, Store, StoredEvent } from './types.js';
+
+export interface DuckDBStoreOptions {
+  /** The directory that holds `cartbeacon.duckdb`. */
+  dataDir: string;
+  /** DuckDB's memory_limit. @defaultValue '1GB' */
+  memoryLimit?: string;
+  /** DuckDB's threads. @defaultValue the number of CPUs */
+  threads?: number;
+}
+
+/**
+ * The columns of `events`, in order, with their DuckDB types. Staging rows are appended
+ * with the same types, so one list serves the table, the staging table and the appender.
+ */
+const COLUMNS = [
+  ['account_id', 'VARCHAR NOT NULL'],
+  ['event_id', 'VARCHAR NOT NULL'],
+  ['name', 'VARCHAR NOT NULL'],
+  ['step', 'VARCHAR'],
+  ['type', 'VARCHAR'],
+  ['ts', 'TIMESTAMPTZ NOT NULL'],
+  ['received_at', 'TIMESTAMPTZ NOT NULL'],
+  ['user_id', 'VARCHAR NOT NULL'],
+  ['session_id', 'VARCHAR NOT NULL'],
+  ['page_url', 'VARCHAR'],
+  ['referrer', 'VARCHAR'],
+  ['category', 'VARCHAR'],
+  ['sub_category', 'VARCHAR'],
+  ['product_id', 'VARCHAR'],
+  ['price', 'DECIMAL(18,4)'],
+  ['currency', 'VARCHAR'],
+  ['quantity', 'DOUBLE'],
+  ['total_price', 'DECIMAL(18,4)'],
+  ['order_no', 'VARCHAR'],
+  ['source', 'VARCHAR NOT NULL'],
+  ['medium', 'VARCHAR'],
+  ['campaign', 'VARCHAR'],
+  ['device', 'VARCHAR NOT NULL'],
+  ['browser', 'VARCHAR'],
+  ['os', 'VARCHAR'],
+  ['os_version', 'VARCHAR'],
+  ['device_class', 'VARCHAR NOT NULL'],
+  ['is_bot', 'BOOLEAN NOT NULL'],
+  ['country', 'VARCHAR'],
+  ['lang', 'VARCHAR'],
+  ['test_mode', 'BOOLEAN NOT NULL'],
+  ['held', 'BOOLEAN NOT NULL'],
+  ['channel', 'VARCHAR NOT NULL'],
+  ['data', 'JSON'],
+] as const;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS events (
+  ${COLUMNS.map(([n, t]) => `${n} ${t}`).join(',\n  ')},
+  PRIMARY KEY (account_id, event_id)
+);`;
+
+const STAGING = `CREATE TEMP TABLE IF NOT EXISTS staging AS SELECT * FROM events LIMIT 0;`;
+
+const micros = (ms: number) => new DuckDBTimestampTZValue(BigInt(ms) * 1000n);
+
+/** "349.99" → 3499900n at scale 4; the validator guarantees the shape. */
+function decimal4(v: string): DuckDBDecimalValue {
+  const [int, frac = ''] = v.split('.');
+  const neg = int!.startsWith('-');
+  const digits = BigInt((neg ? int!.slice(1) : int!) + (frac + '0000').slice(0, 4));
+  // Round half away from zero on the fifth decimal.
+  const round = frac.length > 4 && frac[4]! >= '5' ? 1n : 0n;
+  return new DuckDBDecimalValue((digits + round) * (neg ? -1n : 1n), 18, 4);
+}
+
+function append(a: DuckDBAppender, e: StoredEvent) {
+  const text = (v: string | null) => (v === null ? a.appendNull() : a.appendVarchar(v));
+  const money = (v: string | null) => (v === null ? a.appendNull() : a.appendDecimal(decimal4(v)));
+  a.appendVarchar(e.accountId);
+  a.appendVarchar(e.eventId);
+  a.appendVarchar(e.name);
+  text(e.step);
+  text(e.type);
+  a.appendTimestampTZ(micros(e.ts));
+  a.appendTimestampTZ(micros(e.receivedAt));
+  a.appendVarchar(e.userId);
+  a.appendVarchar(e.sessionId);
+  text(e.pageUrl);
+  text(e.referrer);
+  text(e.category);
+  text(e.subCategory);
+  text(e.productId);
+  money(e.price);
+  text(e.currency);
+  e.quantity === null ? a.appendNull() : a.appendDouble(e.quantity);
+  money(e.totalPrice);
+  text(e.orderNo);
+  a.appendVarchar(e.source);
+  text(e.medium);
+  text(e.campaign);
+  a.appendVarchar(e.device);
+  text(e.browser);
+  text(e.os);
+  text(e.osVersion);
+  a.appendVarchar(e.deviceClass);
+  a.appendBoolean(e.isBot);
+  text(e.country);
+  text(e.lang);
+  a.appendBoolean(e.testMode);
+  a.appendBoolean(e.held);
+  a.appendVarchar(e.channel);
+  a.appendVarchar(e.data);
+  a.endRow();
+}
+
+const SELECT_EVENTS = `
+SELECT account_id, event_id, name, step, type, epoch_ms(ts) AS ts, epoch_ms(received_at) AS received_at,
+  user_id, session_id, page_url, referrer, category, sub_category, product_id,
+  price::VARCHAR AS price, currency, quantity, total_price::VARCHAR AS total_price, order_no,
+  source, medium, campaign, device, browser, os, os_version, device_class, is_bot, country, lang,
+  test_mode, held, channel, data::VARCHAR AS data
+FROM events WHERE account_id = $account ORDER BY ts, event_id LIMIT $limit`;
+
+type Row = Record<string, unknown>;
+
+function fromRow(r: Row): StoredEvent {
+  const num = (v: unknown) => (v === null ? null : Number(v));
+  return {
+    accountId: r.account_id as string,
+    eventId: r.event_id as string,
+    name: r.name as string,
+    step: r.step as string | null,
+    type: r.type as string | null,
+    ts: Number(r.ts),
+    receivedAt: Number(r.received_at),
+    userId: r.user_id as string,
+    sessionId: r.session_id as string,
+    pageUrl: r.page_url as string | null,
+    referrer: r.referrer as string | null,
+    category: r.category as string | null,
+    subCategory: r.sub_category as string | null,
+    productId: r.product_id as string | null,
+    price: r.price as string | null,
+    currency: r.currency as string | null,
+    quantity: num(r.quantity),
+    totalPrice: r.total_price as string | null,
+    orderNo: r.order_no as string | null,
+    source: r.source as string,
+    medium: r.medium as string | null,
+    campaign: r.campaign as string | null,
+    device: r.device as string,
+    browser: r.browser as string | null,
+    os: r.os as string | null,
+    osVersion: r.os_version as string | null,
+    deviceClass: r.device_class as string,
+    isBot: r.is_bot as boolean,
+    country: r.country as string | null,
+    lang: r.lang as string | null,
+    testMode: r.test_mode as boolean,
+    held: r.held as boolean,
+    channel: r.channel as string,
+    data: r.data as string,
+  };
+}
+
+export interface DuckDBStore extends Store {
+  /** The open DuckDB instance, for the report queries and for tools. */
+  readonly instance: DuckDBInstance;
+  /** A fresh connection (report queries run on their own). */
+  connect(): Promise<DuckDBConnection>;
+}
+
+/**
+ * The embedded store: one DuckDB file in the data directory. Writes go through one
+ * connection in group commits: rows are appended to a connection-local staging table and
+ * moved into `events` by one INSERT … ON CONFLICT DO NOTHING per commit, so a repeated
+ * event id is stored once. DuckDB writes and syncs its WAL at COMMIT, so an insert that
+ * resolved survives a crash.
+ */
+export async function createDuckDBStore(options: DuckDBStoreOptions): Promise<DuckDBStore> {
+  mkdirSync(options.dataDir, { recursive: true });
+  const config: Record<string, string> = { memory_limit: options.memoryLimit ?? '1GB' };
+  if (options.threads) config.threads = String(options.threads);
+  const instance = await DuckDBInstance.create(join(options.dataDir, 'cartbeacon.duckdb'), config);
+  // Times are stored as instants; the session time zone only matters for casts to text.
+  await (await instance.connect()).run(`SET GLOBAL TimeZone = 'UTC'`);
+  const writer = await instance.connect();
+  await writer.run(SCHEMA);
+  await writer.run(STAGING);
+  const reader = await instance.connect();
+
+  // Users with held (nextPage) events; their next page view releases them.
+  const heldUsers = new Set<string>();
+  const heldKey = (accountId: string, userId: string) => `${accountId}\u0000${userId}`;
+  for (const r of (await reader.runAndReadAll(`SELECT DISTINCT account_id, user_id FROM events WHERE held`)).getRowObjects())
+    heldUsers.add(heldKey(r.account_id as string, r.user_id as string));
+
+  async function commit(items: StoredEvent[]): Promise<boolean[]> {
+    // A repeat inside the group is not new either.
+    const seen = new Set<string>();
+    const first = items.map((e) => {
+      const key = heldKey(e.accountId, e.eventId);
+      return seen.has(key) ? false : (seen.add(key), true);
+    });
+    const releases = items.some((e) => e.name === 'PAGE_VIEW' && !e.held && heldUsers.has(heldKey(e.accountId, e.userId)));
+    await writer.run('BEGIN TRANSACTION');
+    try {
+      const appender = await writer.createAppender('staging');
+      items.forEach((e) => append(appender, e));
+      appender.closeSync();
+      const inserted = await writer.runAndReadAll(
+        `INSERT INTO events SELECT * FROM staging ON CONFLICT DO NOTHING RETURNING account_id, event_id`,
+      );
+      if (releases) {
+        // A held event is released by a later page view of the same visitor.
+        await writer.run(`
+          UPDATE events SET held = false
+          FROM (SELECT account_id, user_id, max(ts) AS ts FROM staging WHERE name = 'PAGE_VIEW' AND NOT held GROUP BY ALL) p
+          WHERE events.held AND events.account_id = p.account_id AND events.user_id = p.user_id AND events.ts < p.ts`);
+      }
+      await writer.run('DELETE FROM staging');
+      await writer.run('COMMIT');
+      const added = new Set(inserted.getRows().map(([a, id]) => heldKey(a as string, id as string)));
+      items.forEach((e) => e.held && added.has(heldKey(e.accountId, e.eventId)) && heldUsers.add(heldKey(e.accountId, e.userId)));
+      if (releases) await refreshHeld(items);
+      return items.map((e, i) => first[i]! && added.has(heldKey(e.accountId, e.eventId)));
+    } catch (e) {
+      await writer.run('ROLLBACK').catch(() => {});
+      await writer.run('DELETE FROM staging').catch(() => {});
+      throw e;
+    }
+  }
+
+  async function refreshHeld(items: StoredEvent[]) {
+    for (const e of items) {
+      if (e.name !== 'PAGE_VIEW') continue;
+      const key = heldKey(e.accountId, e.userId);
+      if (!heldUsers.has(key)) continue;
+      const left = await reader.runAndReadAll(`SELECT 1 FROM events WHERE held AND account_id = $a AND user_id = $u LIMIT 1`, {
+        a: e.accountId,
+        u: e.userId,
+      });
+      if (!left.currentRowCount) heldUsers.delete(key);
+    }
+  }
+
+  const writes = groupCommit(commit);
+
+  let closed = false;
+  return {
+    kind: 'duckdb',
+    instance,
+    connect: () => instance.connect(),
+    insert(events) {
+      if (closed) return Promise.reject(new Error('the store is closed'));
+      if (!events.length) return Promise.resolve({ inserted: 0 });
+      return writes.add(events).then((added): InsertResult => ({ inserted: added.filter(Boolean).length }));
+    },
+    async events(accountId, { limit = 100000 } = {}) {
+      const r = await reader.runAndReadAll(SELECT_EVENTS, { account: accountId, limit });
+      return r.getRowObjects().map((row) => fromRow(row as Row));
+    },
+    async ping() {
+      await reader.run('SELECT 1');
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await writes.drain();
+      await writer.run('CHECKPOINT');
+      writer.closeSync();
+      reader.closeSync();
+      instance.closeSync();
+    },
+  };
+}

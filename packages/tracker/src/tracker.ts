@@ -1,0 +1,324 @@
+import type {
+  BasketFields,
+  CheckoutFields,
+  PageViewFields,
+  ProductFields,
+  UserFields,
+} from '@cartbeacon/types';
+import { openKv } from './kv';
+import { uuid } from './uuid';
+import { campaignKey, touchSession } from './session';
+import type { Session } from './session';
+import { outcome, retryDelay, RETRY } from './retry';
+import { optedOut } from './privacy';
+import { watchHistory } from './history';
+
+export interface TrackerOptions {
+  /** The collector's base URL, ending in '/'; batches go to `${endpoint}add/events/v1.json`. */
+  endpoint: string;
+  /** The account's public ingest key (`data-key` on the script tag). */
+  apiKey: string;
+  /** Send a page view now and after every SPA navigation. @defaultValue true */
+  pageViews?: boolean;
+  /** The category of automatic page views. @defaultValue 'Page' */
+  category?: string;
+  /** Store and send nothing until `consent(true)`; events before it wait in memory. @defaultValue false */
+  requireConsent?: boolean;
+  /** Send nothing while Global Privacy Control or Do Not Track is on, unless `consent(true)`. @defaultValue true */
+  respectOptOut?: boolean;
+  /** Mark every event `testMode`, so that reports leave it out. @defaultValue false */
+  testMode?: boolean;
+  /** The most events the queue keeps; the oldest are dropped (and counted) beyond. @defaultValue 1000 */
+  maxEvents?: number;
+  /** The most bytes the queue keeps. @defaultValue 2000000 */
+  maxBytes?: number;
+  /** Report problems on the console. @defaultValue false */
+  debug?: boolean;
+}
+
+/** The last argument of every event method. */
+export interface EventOptions {
+  /** Keep the event and send it from the next page load (or the next SPA page view). */
+  nextPage?: boolean;
+}
+
+type Fields = Record<string, unknown>;
+
+export interface Tracker {
+  /** A page view; the automatic ones need no call. Two in a row for the same URL count once. */
+  page(fields?: Partial<PageViewFields> & Fields, options?: EventOptions): void;
+  product(fields: ProductFields & Fields, options?: EventOptions): void;
+  basket(fields: BasketFields & Fields, options?: EventOptions): void;
+  checkout(fields: CheckoutFields & Fields, options?: EventOptions): void;
+  user(fields: UserFields & Fields, options?: EventOptions): void;
+  custom(type: string, params?: Fields, options?: EventOptions): void;
+  search(query: string, params?: Fields, options?: EventOptions): void;
+  wishlist(fields: { productId: string; step?: 'add' | 'remove' } & Fields, options?: EventOptions): void;
+  /** Grant (true) or refuse (false) consent; refusing also forgets the ids and the queue. */
+  consent(granted: boolean): void;
+  /** Try to send everything queued now; resolves when that attempt is over. */
+  flush(): Promise<void>;
+}
+
+/**
+ * An event as queued: the wire event, for nextPage events the time it was held, and its
+ * place in this page's order (events of one millisecond keep the order they were made in).
+ */
+type Item = [event: Fields & { eventId: string; timestamp: number }, heldAt: number, seq: number];
+
+/** Batches stay under the 64 KB that browsers allow for keepalive requests and beacons. */
+const MAX_BATCH = 60000;
+
+const bytes = (s: string) => new Blob([s]).size;
+
+export function createTracker(options: TrackerOptions): Tracker {
+  // The JSON round trip drops options given as undefined, so that they keep their default.
+  const o = {
+    pageViews: true,
+    category: 'Page',
+    respectOptOut: true,
+    maxEvents: 1000,
+    maxBytes: 2e6,
+    ...(JSON.parse(JSON.stringify(options)) as TrackerOptions),
+  };
+  const url = o.endpoint + 'add/events/v1.json?apiKey=' + encodeURIComponent(o.apiKey);
+  const meta = openKv('cartbeacon');
+  const queue = openKv('cartbeacon-queue');
+  const log = (...args: unknown[]) => o.debug && console.warn('cartbeacon:', ...args);
+  const safe =
+    <A extends unknown[]>(fn: (...args: A) => void) =>
+    (...args: A) => {
+      try {
+        fn(...args);
+      } catch (e) {
+        log(e);
+      }
+    };
+
+  let consent: boolean | undefined;
+  let browserId: string | undefined;
+  let session: Session | undefined;
+  let campaign = campaignKey(location.href);
+  let lastUrl = '';
+  let referrer = document.referrer;
+  // Events of this page that no beacon carried yet: what pagehide must not lose.
+  const unsent = new Map<string, Item>();
+  // Events waiting for consent (requireConsent); they never touch storage before it.
+  let waiting: Item[] = [];
+  let pageStart = Date.now();
+  let attempt = 0;
+  let dropped = 0;
+  let busy = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let seq = 0;
+
+  // Every storage step runs on this chain, in call order.
+  let chain: Promise<unknown> = meta.get(['b', 'k']).then(([b, k]) => {
+    browserId = b;
+    if (k != null) consent = !!k;
+  });
+  const then = (fn: () => unknown) => (chain = chain.then(fn).catch(log));
+
+  // 0: drop, 1: wait for consent, 2: go.
+  const state = () =>
+    consent ? 2 : consent === false || (o.respectOptOut && optedOut()) ? 0 : o.requireConsent ? 1 : 2;
+
+  const sendable = ([, held]: Item) => !held || held < pageStart;
+
+  const schedule = (ms: number) => {
+    clearTimeout(timer);
+    timer = setTimeout(send, ms);
+  };
+
+  async function write(item: Item) {
+    const e = item[0];
+    if (!browserId) await meta.upd<string>('b', (v) => (browserId = v || uuid()));
+    await meta.upd<Session>('s', (s) => (session = touchSession(s, e.timestamp, campaign)));
+    e.userId = browserId;
+    e.sessionId = session!.i;
+    unsent.set(e.eventId, item);
+    await queue.put([[e.eventId, item]]);
+    schedule(0);
+  }
+
+  function track(fields: Fields, opts?: EventOptions) {
+    const now = Date.now();
+    const e = { pageUrl: location.href, referrer, ...fields, eventId: uuid(), timestamp: now } as Item[0];
+    if (o.testMode) e.testMode = true;
+    const item: Item = [e, opts?.nextPage ? now : 0, seq++];
+    then(() => {
+      const s = state();
+      if (s > 1) return write(item);
+      if (s) waiting.push(item);
+      return 0;
+    });
+  }
+
+  async function post(batch: Fields[]): Promise<[number, string | null]> {
+    try {
+      const r = await fetch(url + (dropped ? '&dropped=' + dropped : ''), {
+        method: 'POST',
+        body: JSON.stringify(batch),
+        keepalive: true,
+        credentials: 'omit',
+      });
+      return [r.status, r.headers.get('Retry-After')];
+    } catch {
+      return [0, null];
+    }
+  }
+
+  async function drain(): Promise<void> {
+    for (;;) {
+      const items = (await queue.all()).map(([, v]) => v as Item).sort((a, b) => a[0].timestamp - b[0].timestamp || a[2] - b[2]);
+      // Cap the queue: keep the newest, drop (and count) the oldest beyond the limits.
+      const over: Item[] = [];
+      let total = 0;
+      for (let i = items.length; i--; ) {
+        total += bytes(JSON.stringify(items[i]![0]));
+        if (items.length - i > o.maxEvents || total > o.maxBytes) over.push(items[i]!);
+      }
+      const batch: Item[0][] = [];
+      let size = 2;
+      for (const it of items) {
+        if (!sendable(it) || over.includes(it)) continue;
+        const n = bytes(JSON.stringify(it[0])) + 1;
+        if (n > MAX_BATCH) over.push(it);
+        else if (size + n > MAX_BATCH) break;
+        else {
+          batch.push(it[0]);
+          size += n;
+        }
+      }
+      if (over.length) {
+        dropped += over.length;
+        const gone = over.map((it) => it[0].eventId);
+        gone.forEach((id) => unsent.delete(id));
+        await queue.drop(gone);
+      }
+      if (!batch.length) return;
+      const reported = dropped;
+      const [status, retryAfter] = await post(batch);
+      if (outcome(status) === RETRY) {
+        log('will retry', status);
+        return schedule(retryDelay(++attempt, retryAfter));
+      }
+      attempt = 0;
+      dropped -= reported;
+      const ids = batch.map((e) => e.eventId);
+      ids.forEach((id) => unsent.delete(id));
+      await queue.drop(ids);
+    }
+  }
+
+  async function send() {
+    if (busy || navigator.onLine === false) return;
+    busy = true;
+    try {
+      // One tab sends at a time; another tab's events wait in the shared queue for it.
+      const locks = navigator.locks;
+      await (locks
+        ? locks.request('cartbeacon', { ifAvailable: true }, (lock) => (lock ? drain() : schedule(2e3)))
+        : drain());
+    } catch (e) {
+      log(e);
+    } finally {
+      busy = false;
+    }
+  }
+
+  // The page is going away or hidden: hand what this page has not sent to sendBeacon.
+  // The events stay queued, so the next page sends them again and the collector keeps one.
+  function beacon() {
+    let batch: Fields[] = [];
+    let size = 2;
+    const flushBatch = () => {
+      if (batch.length && navigator.sendBeacon(url, JSON.stringify(batch)))
+        batch.forEach((e) => unsent.delete(e.eventId as string));
+      batch = [];
+      size = 2;
+    };
+    for (const item of unsent.values()) {
+      const e = item[0];
+      if (!sendable(item) || !e.userId) continue;
+      const n = bytes(JSON.stringify(e)) + 1;
+      if (size + n > MAX_BATCH) flushBatch();
+      batch.push(e);
+      size += n;
+    }
+    flushBatch();
+  }
+
+  const event =
+    (name: string) =>
+    (fields: Fields, opts?: EventOptions) =>
+      track({ name, ...fields }, opts);
+
+  // A page view for `href`, unless the last one was for the same address (a change of the
+  // #fragment alone is the same page).
+  function page(fields?: Fields, opts?: EventOptions, href = location.href) {
+    const path = href.split('#')[0]!;
+    if (path === lastUrl) return;
+    if (lastUrl) referrer = lastUrl;
+    lastUrl = path;
+    campaign = campaignKey(href);
+    pageStart = Date.now();
+    track({ name: 'PAGE_VIEW', category: o.category, pageUrl: href, ...fields }, opts);
+  }
+
+  const tracker: Tracker = {
+    page: safe(page),
+    product: safe(event('PRODUCT_VIEW')),
+    basket: safe(event('BASKET_OPERATIONS')),
+    checkout: safe(event('CHECKOUT')),
+    user: safe(event('USER_OPERATIONS')),
+    custom: safe((type: string, params?: Fields, opts?: EventOptions) => track({ name: 'CUSTOM_EVENT', type, params }, opts)),
+    search: safe((query: string, params?: Fields, opts?: EventOptions) =>
+      track({ name: 'CUSTOM_EVENT', type: 'search', params: { ...params, query } }, opts),
+    ),
+    wishlist: safe((fields: Fields, opts?: EventOptions) =>
+      track({ name: 'CUSTOM_EVENT', type: 'wishlist', params: { step: 'add', ...fields } }, opts),
+    ),
+    consent: safe((granted: boolean) => {
+      consent = !!granted;
+      then(async () => {
+        await meta.put([['k', granted ? 1 : 0]]);
+        const held = waiting;
+        waiting = [];
+        if (granted) {
+          for (const item of held) await write(item);
+        } else {
+          browserId = session = undefined;
+          unsent.clear();
+          await meta.drop(['b', 's']);
+          await queue.wipe();
+        }
+      });
+    }),
+    flush: () =>
+      then(() => {}).then(() => {
+        attempt = 0;
+        return send();
+      }),
+  };
+
+  try {
+    addEventListener('online', () => {
+      attempt = 0;
+      schedule(0);
+    });
+    addEventListener('pagehide', beacon);
+    document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && beacon());
+    if (o.pageViews) {
+      watchHistory(safe((href: string) => page(undefined, undefined, href)));
+      // Deferred, so that a page() call made right after creation (or replayed from the
+      // script-tag queue) with its own fields is the page view, not a second one.
+      setTimeout(() => tracker.page());
+    }
+    // Whatever earlier pages left in the queue goes out now.
+    then(() => schedule(0));
+  } catch (e) {
+    log(e);
+  }
+  return tracker;
+}

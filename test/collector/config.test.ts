@@ -1,0 +1,86 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, loadSettings, validateConfig } from '../../packages/collector/src/config.js';
+import { ACCOUNT, tempDir } from '../helpers/collector.js';
+
+const dirs: { remove(): void }[] = [];
+const dir = () => {
+  const d = tempDir();
+  dirs.push(d);
+  return d.path;
+};
+afterEach(() => dirs.splice(0).forEach((d) => d.remove()));
+
+const withConfig = (config: unknown) => {
+  const d = dir();
+  const file = join(d, 'config.json');
+  writeFileSync(file, typeof config === 'string' ? config : JSON.stringify(config));
+  return { CARTBEACON_CONFIG: file, CARTBEACON_DATA_DIR: d };
+};
+
+const failure = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    const message = (e as Error).message;
+    expect(message).not.toContain('\n');
+    return message;
+  }
+  throw new Error('expected a ConfigError');
+};
+
+describe('loadSettings', () => {
+  it('uses the contract defaults and makes a demo account once, kept in the data dir', () => {
+    const d = dir();
+    const first = loadSettings({ CARTBEACON_DATA_DIR: d });
+    expect(first).toMatchObject({ port: 8080, host: '0.0.0.0', storage: 'duckdb', dataDir: d, demo: true });
+    expect(first.configSource).toBe(join(d, 'config.json'));
+    const [account] = first.config.accounts;
+    expect(account).toMatchObject({ name: 'Demo shop', origins: ['http://localhost:8080', 'http://127.0.0.1:8080'], currency: 'EUR' });
+    expect(account!.apiKey).not.toBe(account!.reportToken);
+    const second = loadSettings({ CARTBEACON_DATA_DIR: d });
+    expect(second.config.accounts[0]).toEqual(account);
+    expect(Object.isFrozen(second.config.accounts[0])).toBe(true);
+  });
+
+  it('reads PORT, HOST, CARTBEACON_CONFIG and CARTBEACON_CLICKHOUSE_URL', () => {
+    const env = withConfig({ accounts: [ACCOUNT], countryHeader: 'cf-ipcountry' });
+    const s = loadSettings({ ...env, PORT: '9000', HOST: '127.0.0.1', CARTBEACON_CLICKHOUSE_URL: 'http://ch:8123' });
+    expect(s).toMatchObject({ port: 9000, host: '127.0.0.1', demo: false, clickhouseUrl: 'http://ch:8123' });
+    expect(s.config).toEqual({ accounts: [ACCOUNT], countryHeader: 'cf-ipcountry' });
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, /^PORT "eighty"/],
+    [{ PORT: '70000' }, /^PORT/],
+    [{ CARTBEACON_STORAGE: 'mysql' }, /^CARTBEACON_STORAGE "mysql" must be "duckdb" or "clickhouse"/],
+    [{ CARTBEACON_CLICKHOUSE_URL: 'ftp://x' }, /^CARTBEACON_CLICKHOUSE_URL/],
+    [{ CARTBEACON_CONFIG: '/nonexistent/cartbeacon.json' }, /^CARTBEACON_CONFIG: cannot read \/nonexistent\/cartbeacon.json: ENOENT/],
+  ])('stops on %j with one line naming the key', (env, pattern) => {
+    expect(failure(() => loadSettings({ CARTBEACON_DATA_DIR: dir(), ...env }))).toMatch(pattern);
+  });
+
+  it.each([
+    ['{ not json', /is not valid JSON/],
+    [{}, /accounts must have required property 'accounts'|must have required property 'accounts'/],
+    [{ accounts: [] }, /accounts must NOT have fewer than 1 items/],
+    [{ accounts: [{ ...ACCOUNT, apiKey: undefined }] }, /accounts\[0\]\.apiKey/],
+    [{ accounts: [{ ...ACCOUNT, timezone: 'Mars/Olympus' }] }, /accounts\[0\]\.timezone "Mars\/Olympus" is not an IANA time zone/],
+    [{ accounts: [{ ...ACCOUNT, origins: ['shop.example'] }] }, /accounts\[0\]\.origins\[0\] "shop.example" is not an origin/],
+    [{ accounts: [{ ...ACCOUNT, origins: ['https://shop.example/'] }] }, /accounts\[0\]\.origins\[0\]/],
+    [{ accounts: [{ ...ACCOUNT, currency: 'eur' }] }, /accounts\[0\]\.currency must match/],
+    [{ accounts: [{ ...ACCOUNT, reportToken: 'short' }] }, /accounts\[0\]\.reportToken/],
+    [{ accounts: [ACCOUNT, { ...ACCOUNT, id: 'other' }] }, /accounts\[1\]\.apiKey ".*" is used by another account/],
+    [{ accounts: [ACCOUNT], countryHeader: 'bad header!' }, /countryHeader must match/],
+  ])('stops on a configuration file %j naming the key', (config, pattern) => {
+    expect(failure(() => loadSettings(withConfig(config)))).toMatch(pattern);
+  });
+
+  it('validateConfig freezes what it returns', () => {
+    const config = validateConfig(JSON.parse(JSON.stringify({ accounts: [ACCOUNT] })));
+    expect(Object.isFrozen(config.accounts)).toBe(true);
+    expect(() => (config.accounts as unknown[]).push(ACCOUNT)).toThrow();
+  });
+});

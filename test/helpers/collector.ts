@@ -1,0 +1,66 @@
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp, createDuckDBStore, createLogger } from '../../packages/collector/src/index.js';
+import type { AccountConfig, CollectorApp, ConfigFile, DuckDBStore } from '../../packages/collector/src/index.js';
+
+export const ACCOUNT: AccountConfig = {
+  id: '3f0c5a52-8d0e-4c5b-9a51-0f7c1f0e9b11',
+  name: 'Test shop',
+  apiKey: 'test-public-ingest-key',
+  reportToken: 'test-secret-report-token-0123456789',
+  origins: ['http://shop.test'],
+  timezone: 'Europe/Helsinki',
+  currency: 'EUR',
+};
+
+export interface TestCollector {
+  app: CollectorApp;
+  store: DuckDBStore;
+  /** http://127.0.0.1:<port> serving app.callback() */
+  url: string;
+  dataDir: string;
+  /** POSTs a seed-001 body to /add/events/v1.json with the account's key. */
+  send(body: unknown, init?: { apiKey?: string | null; headers?: Record<string, string>; raw?: string }): Promise<Response>;
+  close(): Promise<void>;
+}
+
+/** A temporary data directory, removed by `remove()`. */
+export function tempDir(prefix = 'cartbeacon-test-'): { path: string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/** The real collector app over a real DuckDB file, served on a loopback port. */
+export async function startCollector(config: Partial<ConfigFile> = {}, dataDir?: string): Promise<TestCollector> {
+  const dir = dataDir ? { path: dataDir, remove() {} } : tempDir();
+  const store = await createDuckDBStore({ dataDir: dir.path, threads: 1, memoryLimit: '256MB' });
+  const app = createApp({ config: { accounts: [ACCOUNT], ...config }, store, logger: createLogger('silent') });
+  const server: Server = createServer(app.callback());
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    app,
+    store,
+    url,
+    dataDir: dir.path,
+    send(body, init = {}) {
+      const key = init.apiKey === undefined ? (config.accounts?.[0] ?? ACCOUNT).apiKey : init.apiKey;
+      const q = key === null ? '' : `?apiKey=${encodeURIComponent(key)}`;
+      return fetch(`${url}/add/events/v1.json${q}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...init.headers },
+        body: init.raw ?? JSON.stringify(body),
+      });
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      await store.close();
+      dir.remove();
+    },
+  };
+}

@@ -61,10 +61,11 @@ export interface Tracker {
 }
 
 /**
- * An event as queued: the wire event, for nextPage events the time it was held, and its
- * place in this page's order (events of one millisecond keep the order they were made in).
+ * An event as queued: the wire event, for nextPage events the page that holds it back (''
+ * for the others), and its place in this page's order (events of one millisecond keep the
+ * order they were made in).
  */
-type Item = [event: Fields & { eventId: string; timestamp: number }, heldAt: number, seq: number];
+type Item = [event: Fields & { eventId: string; timestamp: number }, heldOn: string, seq: number];
 
 /** Batches stay under the 64 KB that browsers allow for keepalive requests and beacons. */
 const MAX_BATCH = 60000;
@@ -105,7 +106,10 @@ export function createTracker(options: TrackerOptions): Tracker {
   const unsent = new Map<string, Item>();
   // Events waiting for consent (requireConsent); they never touch storage before it.
   let waiting: Item[] = [];
-  let pageStart = Date.now();
+  // This page (a new one after each SPA navigation): nextPage events wait until it changes.
+  let pageId = uuid();
+  // No request before this time (backoff, Retry-After), however many events come.
+  let waitUntil = 0;
   let attempt = 0;
   let dropped = 0;
   let busy = false;
@@ -123,11 +127,11 @@ export function createTracker(options: TrackerOptions): Tracker {
   const state = () =>
     consent ? 2 : consent === false || (o.respectOptOut && optedOut()) ? 0 : o.requireConsent ? 1 : 2;
 
-  const sendable = ([, held]: Item) => !held || held < pageStart;
+  const sendable = ([, held]: Item) => held !== pageId;
 
   const schedule = (ms: number) => {
     clearTimeout(timer);
-    timer = setTimeout(send, ms);
+    timer = setTimeout(send, Math.max(ms, waitUntil - Date.now()));
   };
 
   async function write(item: Item) {
@@ -145,7 +149,7 @@ export function createTracker(options: TrackerOptions): Tracker {
     const now = Date.now();
     const e = { pageUrl: location.href, referrer, ...fields, eventId: uuid(), timestamp: now } as Item[0];
     if (o.testMode) e.testMode = true;
-    const item: Item = [e, opts?.nextPage ? now : 0, seq++];
+    const item: Item = [e, opts?.nextPage ? pageId : '', seq++];
     then(() => {
       const s = state();
       if (s > 1) return write(item);
@@ -201,9 +205,10 @@ export function createTracker(options: TrackerOptions): Tracker {
       const [status, retryAfter] = await post(batch);
       if (outcome(status) === RETRY) {
         log('will retry', status);
-        return schedule(retryDelay(++attempt, retryAfter));
+        waitUntil = Date.now() + retryDelay(++attempt, retryAfter);
+        return schedule(0);
       }
-      attempt = 0;
+      attempt = waitUntil = 0;
       dropped -= reported;
       const ids = batch.map((e) => e.eventId);
       ids.forEach((id) => unsent.delete(id));
@@ -259,10 +264,13 @@ export function createTracker(options: TrackerOptions): Tracker {
   function page(fields?: Fields, opts?: EventOptions, href = location.href) {
     const path = href.split('#')[0]!;
     if (path === lastUrl) return;
-    if (lastUrl) referrer = lastUrl;
+    if (lastUrl) {
+      // A navigation within the page: a new page for nextPage events.
+      referrer = lastUrl;
+      pageId = uuid();
+    }
     lastUrl = path;
     campaign = campaignKey(href);
-    pageStart = Date.now();
     track({ name: 'PAGE_VIEW', category: o.category, pageUrl: href, ...fields }, opts);
   }
 
@@ -297,14 +305,14 @@ export function createTracker(options: TrackerOptions): Tracker {
     }),
     flush: () =>
       then(() => {}).then(() => {
-        attempt = 0;
+        attempt = waitUntil = 0;
         return send();
       }),
   };
 
   try {
     addEventListener('online', () => {
-      attempt = 0;
+      attempt = waitUntil = 0;
       schedule(0);
     });
     addEventListener('pagehide', beacon);

@@ -185,8 +185,8 @@ export async function createDuckDBStore(options: DuckDBStoreOptions): Promise<Du
   if (options.threads) config.threads = String(options.threads);
   const instance = await DuckDBInstance.create(join(options.dataDir, 'cartbeacon.duckdb'), config);
   // Times are stored as instants; the session time zone only matters for casts to text.
-  await (await instance.connect()).run(`SET GLOBAL TimeZone = 'UTC'`);
   const writer = await instance.connect();
+  await writer.run(`SET GLOBAL TimeZone = 'UTC'`);
   await writer.run(SCHEMA);
   await writer.run(STAGING);
   const reader = await instance.connect();

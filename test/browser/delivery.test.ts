@@ -245,6 +245,45 @@ describe('delivery to the collector', () => {
     expect(events.filter((x) => x.productId === 'nav-same')).toHaveLength(1);
   });
 
+  it('stores exactly once, every time, events fired in the same moment as the navigation', async () => {
+    // Each round is a new visitor: the page is left at once, in the handler that makes
+    // the events, and at load, before the tracker could write anything to IndexedDB.
+    for (let round = 0; round < 6; round++) {
+      const visitor = await openTab(browser);
+      try {
+        await visitor.page.goto(shop.origin + '/click');
+        await trackerReady(visitor.page);
+        const targetUrl = round % 2 ? elsewhere.origin + '/pay' : shop.origin + '/thanks';
+        await Promise.all([
+          visitor.page.waitForURL(targetUrl),
+          visitor.page.evaluate(
+            ([r, to]) => {
+              const cb = (window as any).cartbeacon;
+              cb.basket({ step: 'add', productId: `now-${r}` });
+              cb.basket({ step: 'add', productId: `next-${r}` }, { nextPage: true });
+              location.href = to!;
+            },
+            [String(round), targetUrl],
+          ),
+        ]);
+        await waitFor(stored(`now-${round}`), { message: () => `round ${round}: the event fired before leaving` });
+        if (round % 2 === 0) {
+          // Back on the shop: the nextPage event arrives from this page.
+          await waitFor(stored(`next-${round}`), { message: () => `round ${round}: the nextPage event` });
+          await flush(visitor.page);
+        }
+        expect(visitor.errors.map(String)).toEqual([]);
+      } finally {
+        await visitor.close();
+      }
+    }
+    const events = await c.events();
+    expect([...countIds(events).values()].every((n) => n === 1)).toBe(true);
+    for (let round = 0; round < 6; round++) expect(events.filter((e) => e.productId === `now-${round}`)).toHaveLength(1);
+    // The page view of each page left at once is there too.
+    await waitForEvents(c, (ev) => ev.filter((e) => e.name === 'PAGE_VIEW' && e.pageUrl === shop.origin + '/click').length === 6, 'six page views of /click');
+  }, 60_000);
+
   it('delivers an event fired just before leaving for a site without the tracker', async () => {
     await tab.page.goto(shop.origin + '/click');
     await trackerReady(tab.page);

@@ -72,6 +72,9 @@ const MAX_BATCH = 60000;
 
 const bytes = (s: string) => new Blob([s]).size;
 
+/** The localStorage key of events a page could not queue before it went away. */
+const PENDING = 'cartbeacon-pending';
+
 export function createTracker(options: TrackerOptions): Tracker {
   // The JSON round trip drops options given as undefined, so that they keep their default.
   const o = {
@@ -104,6 +107,8 @@ export function createTracker(options: TrackerOptions): Tracker {
   let referrer = document.referrer;
   // Events of this page that no beacon carried yet: what pagehide must not lose.
   const unsent = new Map<string, Item>();
+  // Events made on this page that are not in the IndexedDB queue yet.
+  const fresh = new Set<Item>();
   // Events waiting for consent (requireConsent); they never touch storage before it.
   let waiting: Item[] = [];
   // This page (a new one after each SPA navigation): nextPage events wait until it changes.
@@ -117,8 +122,9 @@ export function createTracker(options: TrackerOptions): Tracker {
   let seq = 0;
 
   // Every storage step runs on this chain, in call order.
-  let chain: Promise<unknown> = meta.get(['b', 'k']).then(([b, k]) => {
+  let chain: Promise<unknown> = meta.get(['b', 'k', 's']).then(([b, k, s]) => {
     browserId = b;
+    session = s;
     if (k != null) consent = !!k;
   });
   const then = (fn: () => unknown) => (chain = chain.then(fn).catch(log));
@@ -137,11 +143,13 @@ export function createTracker(options: TrackerOptions): Tracker {
   async function write(item: Item) {
     const e = item[0];
     if (!browserId) await meta.upd<string>('b', (v) => (browserId = v || uuid()));
-    await meta.upd<Session>('s', (s) => (session = touchSession(s, e.timestamp, campaign)));
-    e.userId = browserId;
-    e.sessionId = session!.i;
+    // The stored session, or this page's if it is newer (an event already stamped from memory).
+    await meta.upd<Session>('s', (s) => (session = touchSession(!s || (session && session.t > s.t) ? session : s, e.timestamp, campaign)));
+    e.userId ??= browserId;
+    e.sessionId ??= session!.i;
     unsent.set(e.eventId, item);
     await queue.put([[e.eventId, item]]);
+    fresh.delete(item);
     schedule(0);
   }
 
@@ -150,6 +158,18 @@ export function createTracker(options: TrackerOptions): Tracker {
     const e = { pageUrl: location.href, referrer, ...fields, eventId: uuid(), timestamp: now } as Item[0];
     if (o.testMode) e.testMode = true;
     const item: Item = [e, opts?.nextPage ? pageId : '', seq++];
+    // Once the ids are known, the event gets them now and can leave by beacon at once: a
+    // click that adds to the basket and navigates away in the same handler may not leave
+    // time for the IndexedDB writes below.
+    if (state() > 1) {
+      fresh.add(item);
+      if (browserId && session) {
+        session = touchSession(session, now, campaign);
+        e.userId = browserId;
+        e.sessionId = session.i;
+        unsent.set(e.eventId, item);
+      }
+    }
     then(() => {
       const s = state();
       if (s > 1) return write(item);
@@ -234,6 +254,8 @@ export function createTracker(options: TrackerOptions): Tracker {
 
   // The page is going away or hidden: hand what this page has not sent to sendBeacon.
   // The events stay queued, so the next page sends them again and the collector keeps one.
+  // A nextPage event normally waits in the queue; one that did not reach it yet goes now,
+  // flagged, and the collector holds it until the visitor's next page view.
   function beacon() {
     let batch: Fields[] = [];
     let size = 2;
@@ -244,8 +266,12 @@ export function createTracker(options: TrackerOptions): Tracker {
       size = 2;
     };
     for (const item of unsent.values()) {
-      const e = item[0];
-      if (!sendable(item) || !e.userId) continue;
+      let e = item[0];
+      if (!e.userId) continue;
+      if (!sendable(item)) {
+        if (!fresh.has(item)) continue;
+        e = { ...e, nextPage: true };
+      }
       const n = bytes(JSON.stringify(e)) + 1;
       if (size + n > MAX_BATCH) flushBatch();
       batch.push(e);
@@ -298,8 +324,10 @@ export function createTracker(options: TrackerOptions): Tracker {
         } else {
           browserId = session = undefined;
           unsent.clear();
+          fresh.clear();
           await meta.drop(['b', 's']);
           await queue.wipe();
+          localStorage.removeItem(PENDING);
         }
       });
     }),
@@ -310,13 +338,30 @@ export function createTracker(options: TrackerOptions): Tracker {
       }),
   };
 
+  // What an earlier page kept in localStorage joins the queue (a repeat of a queued event
+  // is stored once by the collector).
+  try {
+    const pending = localStorage.getItem(PENDING);
+    if (pending) {
+      localStorage.removeItem(PENDING);
+      for (const item of JSON.parse(pending) as Item[]) then(() => state() > 1 && write(item));
+    }
+  } catch (e) {
+    log(e);
+  }
   try {
     addEventListener('online', () => {
       attempt = waitUntil = 0;
       schedule(0);
     });
-    addEventListener('pagehide', beacon);
-    document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && beacon());
+    // Going away: what this page has not sent leaves by beacon, and what did not reach the
+    // IndexedDB queue yet is kept in localStorage (written at once) for the next page.
+    const leave = safe(() => {
+      beacon();
+      if (fresh.size) localStorage.setItem(PENDING, JSON.stringify([...JSON.parse(localStorage.getItem(PENDING) || '[]'), ...fresh]));
+    });
+    addEventListener('pagehide', leave);
+    document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && leave());
     if (o.pageViews) {
       watchHistory(safe((href: string) => page(undefined, undefined, href)));
       // Deferred, so that a page() call made right after creation (or replayed from the

@@ -141,14 +141,11 @@ export async function startCollector(origins: string[]): Promise<Collector> {
   const delivered = new Map<string, number>();
   // The routes only know the Store interface; this one counts what reaches storage.
   const tapped: Store = {
-    kind: store.kind,
+    ...store,
     insert(events) {
       events.forEach((e) => delivered.set(e.eventId, (delivered.get(e.eventId) ?? 0) + 1));
       return store.insert(events);
     },
-    events: (a, o) => store.events(a, o),
-    ping: () => store.ping(),
-    close: () => store.close(),
   };
   const app = createApp({ config: { accounts: [acct] }, store: tapped, logger: createLogger('silent') });
   const callback = app.callback();

@@ -10,8 +10,10 @@ const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)}
 /** `GET /` — a start page: what this is, the snippet, where to go next. */
 export function homeRoutes(router: Router, options: HomeOptions) {
   router.get('/', (ctx) => {
-    // Koa 3's ctx.origin is the Origin header; the collector's own base URL is this.
-    const origin = `${ctx.protocol}://${ctx.host}`;
+    // Koa 3's ctx.origin is the Origin header; the collector's own base URL is this, with
+    // the prefix koa-mount sets when the collector is mounted in another app.
+    const mount = escape((ctx as { mountPath?: string }).mountPath ?? '');
+    const base = escape(`${ctx.protocol}://${ctx.host}`) + mount;
     const shop = options.demoShop
       ? `<p><a href="${escape(options.demoShop)}">Open the demo shop</a>: every page of it sends events here.</p>`
       : '';
@@ -25,12 +27,12 @@ export function homeRoutes(router: Router, options: HomeOptions) {
 <p>This collector is running. It receives events from the cartbeacon script and from shop backends, stores them, and answers reports.</p>
 ${shop}
 <h2>Add it to a shop</h2>
-<pre>&lt;script async src="${escape(origin)}/cartbeacon.js" data-key="YOUR_API_KEY"&gt;&lt;/script&gt;</pre>
+<pre>&lt;script async src="${base}/cartbeacon.js" data-key="YOUR_API_KEY"&gt;&lt;/script&gt;</pre>
 <h2>Endpoints</h2>
 <ul>
-<li><code>POST /add/events/v1.json?apiKey=</code> — events (seed 001 format, the tracker's too)</li>
-<li><code>GET /get/key?count=N</code> — new unique ids</li>
-<li><a href="/healthz"><code>/healthz</code></a>, <a href="/readyz"><code>/readyz</code></a>, <a href="/metrics"><code>/metrics</code></a></li>
+<li><code>POST ${mount}/add/events/v1.json?apiKey=</code> — events (seed 001 format, the tracker's too)</li>
+<li><code>GET ${mount}/get/key?count=N</code> — new unique ids</li>
+<li><a href="${mount}/healthz"><code>/healthz</code></a>, <a href="${mount}/readyz"><code>/readyz</code></a>, <a href="${mount}/metrics"><code>/metrics</code></a></li>
 </ul>
 </body></html>`;
   });

@@ -162,6 +162,11 @@ describe('POST /add/events/v1.json', () => {
         JSON.stringify([{ name: 'CHECKOUT', userId: 'u', sessionId: 's', step: 'purchase', totalPrice: 1e300, productList: [] }]),
         JSON.stringify([{ name: 'CHECKOUT', userId: 'u', sessionId: 's', step: 'purchase', totalPrice: 10, productList: [{}] }]),
         JSON.stringify([{ name: 'BASKET_OPERATIONS', userId: 'u', sessionId: 's', step: 'add', productId: 'p', quantity: -1e20 }]),
+        // An amount wider than DECIMAL(18,4), as a number and as a string.
+        JSON.stringify([{ name: 'CHECKOUT', userId: 'u', sessionId: 's', step: 'purchase', totalPrice: 5e14, productList: [] }]),
+        JSON.stringify([{ name: 'CHECKOUT', userId: 'u', sessionId: 's', step: 'purchase', totalPrice: '123456789012345', productList: [] }]),
+        // 20 000 levels of params: refused before anything recurses over it.
+        `[{"name":"CUSTOM_EVENT","userId":"u","sessionId":"s","type":"x","params":${'{"a":'.repeat(20000)}1${'}'.repeat(20000)}}]`,
       ];
       for (const raw of bodies) {
         const res = await c.send(null, { raw });
@@ -172,6 +177,17 @@ describe('POST /add/events/v1.json', () => {
   });
 
   describe('a batch with good and bad events', () => {
+    it('keeps the good event beside one nested too deeply', async () => {
+      const good = ev();
+      const deep = `{"name":"CUSTOM_EVENT","userId":"u","sessionId":"s","type":"x","params":${'{"a":'.repeat(40)}1${'}'.repeat(40)}}`;
+      const res = await c.send(null, { raw: `[${deep},${JSON.stringify(good)}]` });
+      expect(res.status).toBe(200);
+      const body = await res.json();
+      expect(body.errors).toEqual([{ index: 0, statusCode: 'BAD_INPUT', message: 'CUSTOM_EVENT is nested deeper than 32 levels' }]);
+      expect(await storedById(good.eventId)).toHaveLength(1);
+    });
+
+
     it('stores the good ones and names the bad ones', async () => {
       const good1 = ev();
       const good2 = ev({ name: 'PRODUCT_VIEW', productId: 'P1' });

@@ -1,6 +1,7 @@
 import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { ErrorCode } from '@cartbeacon/types';
+import { MAX_DEPTH, tooDeep } from '../json.js';
 
 /**
  * Checks one seed-001 event. The fields that identify an event are required: `name`,
@@ -15,12 +16,15 @@ import type { ErrorCode } from '@cartbeacon/types';
 
 const text = { type: 'string', maxLength: 4096 } as const;
 const id = { type: ['string', 'number'], minLength: 1, maxLength: 512 } as const;
-/** A number, or a string holding one ("349.99"): the seed says "must be numeric". */
+/**
+ * A number, or a string holding one ("349.99"): the seed says "must be numeric". At most
+ * 14 integer digits: amounts are stored exactly as DECIMAL(18,4).
+ */
 const numeric = {
   type: ['number', 'string'],
-  pattern: '^\\s*-?\\d{1,15}(\\.\\d{1,10})?\\s*$',
-  minimum: -1e15,
-  maximum: 1e15,
+  pattern: '^\\s*-?\\d{1,14}(\\.\\d{1,10})?\\s*$',
+  exclusiveMinimum: -1e14,
+  exclusiveMaximum: 1e14,
 } as const;
 /** A boolean or the string 'true' / 'false' (the seed writes flags as strings). */
 const flag = { enum: [true, false, 'true', 'false'] } as const;
@@ -142,7 +146,8 @@ function describe(name: string, err: ErrorObject): string {
   const field = err.instancePath.slice(1).replace(/\//g, '.');
   if (err.keyword === 'required') return `${name} needs ${field ? field + '.' : ''}${(err.params as { missingProperty: string }).missingProperty}`;
   if (err.keyword === 'enum') return `${name} ${field} must be one of ${(err.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
-  if (err.keyword === 'pattern' || err.keyword === 'minimum' || err.keyword === 'maximum') return `${name} ${field} must be a number`;
+  if (err.keyword === 'pattern') return `${name} ${field} must be a number`;
+  if (err.keyword === 'exclusiveMinimum' || err.keyword === 'exclusiveMaximum') return `${name} ${field} must be between -10^14 and 10^14`;
   return `${name} ${field} ${err.message}`;
 }
 
@@ -160,6 +165,7 @@ export function checkEvent(value: unknown): Checked {
     };
   if (!present(e.userId)) return { ok: false, code: 'NO_USERID', message: `${e.name} has no userId` };
   if (!present(e.sessionId)) return { ok: false, code: 'NO_SESSIONID', message: `${e.name} has no sessionId` };
+  if (tooDeep(e)) return { ok: false, code: 'BAD_INPUT', message: `${e.name} is nested deeper than ${MAX_DEPTH} levels` };
   const valid: boolean = validate(e);
   if (!valid) return { ok: false, code: 'BAD_INPUT', message: describe(e.name as string, validate.errors![0]!) };
   if (e.timestamp !== undefined && Number.isNaN(timestampValue(e.timestamp)))

@@ -6,7 +6,7 @@ import { EXAMPLES, LITERAL_PAGE_VIEW, ORIGIN } from '../fixtures/seed001.js';
 const OTHER = { ...ACCOUNT, id: 'other-account', apiKey: 'other-public-ingest-key', origins: ['*'] };
 let seq = 0;
 const id = () => `evt-${process.pid}-${++seq}`;
-const ev = (fields: Record<string, unknown> = {}) => ({
+const ev = (fields: Record<string, unknown> = {}): Record<string, unknown> & { eventId: string } => ({
   name: 'PAGE_VIEW',
   userId: 'u1',
   sessionId: 's1',
@@ -29,7 +29,7 @@ describe('POST /add/events/v1.json', () => {
   describe('every example request of seed 001', () => {
     for (const example of EXAMPLES) {
       it(`stores "${example.title}"`, async () => {
-        const body = example.body.map((e) => ({ ...e, eventId: id() }));
+        const body: Record<string, unknown>[] & { eventId: string }[] = example.body.map((e) => ({ ...e, eventId: id() }));
         const res = await c.send(body, { headers: { origin: ORIGIN } });
         expect(res.status).toBe(200);
         expect(res.headers.get('access-control-allow-origin')).toBe(ORIGIN);

@@ -95,6 +95,12 @@ describe('npm start (examples/start.mjs)', () => {
       expect((await fetch(url + path)).status, path).toBe(200);
     }
     expect((await fetch(`${url}/shop/no-such-page`)).status).toBe(404);
+    // The shops that say nothing to the tracker: markup only, dataLayer only.
+    for (const path of ['/shop/auto/markup/', '/shop/auto/gtm/products/linen-shirt']) {
+      const html = await (await fetch(`${url}${path}`)).text();
+      expect(html, path).toContain(`src="${url}/cartbeacon.js"`);
+      expect(html, path).not.toMatch(/cartbeacon\.(page|product|basket|checkout)\(/);
+    }
     expect((await fetch(`${url}/readyz`)).status).toBe(200);
 
     // PORT=0 took a free port; the shop on it may send (its origin is the account's).

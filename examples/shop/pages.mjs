@@ -42,6 +42,8 @@ export function layout(site, page) {
   <a class="logo" href="${base}">☕ Beacon Roasters</a>
   ${CATEGORIES.map((c) => `<a href="${base}category/${c.slug}">${escape(c.name)}</a>`).join('\n  ')}
   <form action="${base}search" role="search"><input name="q" type="search" placeholder="Search" aria-label="Search"><button class="secondary">Search</button></form>
+  <a href="${base}auto/markup/" title="the same kind of shop, described by data-cartbeacon-* markup only">Markup shop</a>
+  <a href="${base}auto/gtm/" title="a shop that only pushes GA4 events to its dataLayer">dataLayer shop</a>
   <a href="${base}account">Account</a>
   <a href="${base}cart" id="cart-link">Cart<span id="cart-count"></span></a>
 </nav></header>

@@ -22,6 +22,7 @@ import {
   searchPage,
   thankYouPage,
 } from './pages.mjs';
+import { autoShopPages } from './auto-pages.mjs';
 
 const asset = (name) => readFileSync(new URL(`./public/${name}`, import.meta.url), 'utf8');
 const ASSETS = {
@@ -80,6 +81,17 @@ export function createShop(options) {
       collector: (options.collector ?? origin).replace(/\/$/, ''),
       apiKey: options.apiKey,
     };
+    // Two more shops under auto/ that carry the script tag and no tracker call at all:
+    // one described by data-cartbeacon-* markup, one by GA4 dataLayer pushes.
+    if (path.startsWith('auto/')) {
+      const html = autoShopPages({ collector: site.collector, apiKey: site.apiKey, base: `${base}auto/` })(base + path);
+      if (html) {
+        ctx.type = 'html';
+        ctx.set('Cache-Control', 'no-store');
+        ctx.body = html;
+        return undefined;
+      }
+    }
     let page;
     let m;
     if (path === '') page = homePage(site);

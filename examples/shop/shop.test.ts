@@ -20,10 +20,16 @@ import type { Tab } from '../../test/browser/harness.js';
 import { startDemo } from '../start.mjs';
 import { createShop } from './shop.mjs';
 
+/** Web vitals come in as their browser measures them, a varying number per page. */
+const funnel = (events: StoredEvent[]) => events.filter((e) => e.type !== 'web_vitals');
+
 interface Setup {
   /** The shop's home page, e.g. http://127.0.0.1:4567/shop/ */
   home: string;
+  /** The funnel's events: everything stored but the web-vitals measurements. */
   events(): Promise<StoredEvent[]>;
+  /** Everything stored. */
+  all(): Promise<StoredEvent[]>;
   close(): Promise<void>;
 }
 
@@ -38,7 +44,8 @@ async function npmStartSetup(): Promise<Setup> {
   });
   return {
     home: `${demo.url}/shop/`,
-    events: () => demo.store.events(demo.account.id),
+    events: async () => funnel(await demo.store.events(demo.account.id)),
+    all: () => demo.store.events(demo.account.id),
     async close() {
       await demo.stop();
       dir.remove();
@@ -58,7 +65,8 @@ async function ownOriginSetup(): Promise<Setup> {
   handler = app.callback();
   return {
     home: `${origin}/shop/`,
-    events: () => c.events(),
+    events: async () => funnel(await c.events()),
+    all: () => c.events(),
     async close() {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
@@ -225,5 +233,13 @@ describe.each([
     await waitFor(async () => (await s!.events()).length === all + 1, { message: () => 'waiting for the reload’s page view' });
     await tab.page.evaluate(() => (window as any).cartbeacon.flush());
     expect((await s.events()).filter((e) => e.step === 'purchase')).toHaveLength(1);
+
+    // Web vitals, measured by the chunk the tracker loads after each page, with their rating.
+    const vitals = (await s.all()).filter((e) => e.type === 'web_vitals');
+    expect(new Set(vitals.map((e) => sent(e).params.name))).toContain('TTFB');
+    for (const v of vitals) {
+      expect(['good', 'needs-improvement', 'poor']).toContain(sent(v).params.rating);
+      expect(v.sessionId).toBe(events[0]!.sessionId);
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { createTracker } from './tracker';
 import type { Tracker } from './tracker';
+import type { AutoOptions } from './auto/index';
 
 /**
  * The script-tag build. `<script async src="https://COLLECTOR/cartbeacon.js" data-key="KEY">`
@@ -7,7 +8,9 @@ import type { Tracker } from './tracker';
  * `window.cartbeacon` before it loaded, and replaces the queue by the tracker, whose
  * `push([...])` keeps working. Options come from data attributes:
  * `data-category`, `data-consent="required"`, `data-auto="false"` (no automatic page
- * views), `data-respect-dnt="false"`, `data-test-mode`, `data-debug`.
+ * views), `data-respect-dnt="false"`, `data-test-mode`, `data-debug`, and one switch per
+ * auto-capture source: `data-schema`, `data-datalayer`, `data-markup`, `data-vitals`
+ * (`="false"` turns it off).
  */
 type Call = [method: keyof Tracker, ...args: unknown[]];
 type Global = Tracker & { push(call: Call): void };
@@ -19,28 +22,52 @@ if (!queued || Array.isArray(queued)) {
     const script = (document.currentScript ||
       document.querySelector('script[data-key][src*="cartbeacon"]')) as HTMLScriptElement;
     const d = script.dataset;
+    const on = (k: string) => d[k] !== 'false';
+    const endpoint = new URL('.', script.src).href;
     const tracker = createTracker({
-      endpoint: new URL('.', script.src).href,
+      endpoint,
       apiKey: d.key || '',
       category: d.category,
       requireConsent: d.consent === 'required',
-      pageViews: d.auto !== 'false',
+      // auto-capture sends the page views, with their category
+      pageViews: false,
       respectOptOut: d.respectDnt !== 'false',
       testMode: d.testMode != null && d.testMode !== 'false',
       debug: d.debug != null,
     });
+    // The page's own calls, so that auto-capture does not repeat them (a search the page
+    // reports itself, a product view it sends itself).
+    const own: NonNullable<AutoOptions['own']> = [];
     const api = {
-      ...tracker,
       push: ([method, ...args]: Call) => {
         try {
-          (tracker[method] as (...a: unknown[]) => unknown)(...args);
+          (api[method] as (...a: unknown[]) => unknown)(...args);
         } catch {
           // an unknown method or bad arguments in the page's queue: ignore it
         }
       },
-    };
+    } as Global;
+    for (const k in tracker)
+      (api as any)[k] = (...a: unknown[]) => (own.push([k, a[0], location.href]), (tracker as any)[k](...a));
     w.cartbeacon = api;
     queued?.forEach(api.push);
+    // Auto-capture and web vitals are ES modules beside this script on the collector
+    // (cartbeacon-auto.js, cartbeacon-vitals.js). Should the first not load, or the page be
+    // left before it has, the page view still goes, with the default category.
+    const auto: AutoOptions = {
+      pages: on('auto'),
+      category: d.category,
+      schema: on('schema'),
+      dataLayer: on('datalayer'),
+      markup: on('markup'),
+      own,
+      vitals: on('vitals') && (() => import(endpoint + 'cartbeacon-vitals.js').then((m) => m.v(tracker), () => {})),
+    };
+    let loaded: unknown;
+    const fallback = () => loaded || (auto.pages && tracker.page());
+    // In the capture phase, so that it comes before the tracker's own pagehide (its beacon).
+    addEventListener('pagehide', fallback, true);
+    import(endpoint + 'cartbeacon-auto.js').then((m) => (loaded = m.a(tracker, auto) || 1), fallback);
   } catch {
     // never throw into the host page
   }

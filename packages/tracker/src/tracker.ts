@@ -133,6 +133,15 @@ export function createTracker(options: TrackerOptions): Tracker {
   const state = () =>
     consent ? 2 : consent === false || (o.respectOptOut && optedOut()) ? 0 : o.requireConsent ? 1 : 2;
 
+  // Where the visitor may be tracked, the ids exist from the start, so that a new visitor's
+  // first event can be stamped at once too (the automatic page view waits for the page's
+  // load event now, and need not be that first event).
+  then(async () => {
+    if (state() < 2 || (browserId && session)) return;
+    await meta.upd<string>('b', (v) => (browserId = v || uuid()));
+    await meta.upd<Session>('s', (s) => (session = touchSession(s, Date.now(), campaign)));
+  });
+
   const sendable = ([, held]: Item) => held !== pageId;
 
   const schedule = (ms: number) => {

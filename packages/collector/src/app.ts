@@ -10,8 +10,12 @@ import type { Metrics } from './metrics.js';
 import { healthRoutes } from './routes/health.js';
 import { homeRoutes } from './routes/home.js';
 import { ingestRoutes } from './routes/ingest.js';
+import { davinciRoutes } from './routes/davinci.js';
 import { keyRoutes } from './routes/key.js';
+import { reportRoutes } from './routes/reports.js';
 import { trackerRoutes } from './routes/tracker.js';
+import { yespoRoutes } from './routes/yespo.js';
+import { keyedLock } from './vendors/keyed-lock.js';
 import type { Store } from './store/types.js';
 
 export interface AppOptions {
@@ -76,7 +80,13 @@ export function createApp(options: AppOptions): CollectorApp {
     logger,
     countryHeader: config.countryHeader?.toLowerCase(),
   });
+  // Drop-in ingest for the Yespo and Da Vinci APIs (seeds 002 and 003).
+  const vendorDeps = { accounts, store: options.store, metrics, logger, countryHeader: config.countryHeader?.toLowerCase(), lock: keyedLock() };
+  yespoRoutes(router, vendorDeps);
+  davinciRoutes(router, vendorDeps);
   keyRoutes(router);
+  // The funnel (seed 004) and workflow sidedata (seed 000) reports.
+  reportRoutes(router, { accounts, store: options.store, logger });
   trackerRoutes(router, options.trackerDir);
   app.use(router.routes());
   app.use(router.allowedMethods());

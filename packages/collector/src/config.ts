@@ -3,6 +3,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Ajv } from 'ajv';
 import type { JSONSchemaType } from 'ajv';
+import { GOALS_SCHEMA, WORKFLOWS_SCHEMA, workflowProblem } from './reports/workflows.js';
+import type { WorkflowConfig } from './reports/workflows.js';
+import type { Goal } from './store/report-types.js';
 
 /** One shop: who may send events for it and who may read its reports. */
 export interface AccountConfig {
@@ -19,6 +22,10 @@ export interface AccountConfig {
   timezone: string;
   /** ISO 4217 code used for amounts that come without a currency. */
   currency: string;
+  /** Named funnels reported by the sidedata endpoint (README, "Workflows"). */
+  workflows?: WorkflowConfig[];
+  /** Goals outside any workflow (sidedata's affected_goals), besides "System: Visitor purchased". */
+  goals?: Goal[];
 }
 
 /** The configuration file (`CARTBEACON_CONFIG`). */
@@ -64,6 +71,9 @@ const accountSchema: JSONSchemaType<AccountConfig> = {
     origins: { type: 'array', items: { type: 'string', minLength: 1 } },
     timezone: { type: 'string', minLength: 1 },
     currency: { type: 'string', pattern: '^[A-Z]{3}$' },
+    // JSONSchemaType cannot type these schemas (string | string[] fields); ajv checks them.
+    workflows: { ...WORKFLOWS_SCHEMA, nullable: true } as never,
+    goals: { ...GOALS_SCHEMA, nullable: true } as never,
   },
 };
 
@@ -105,12 +115,16 @@ export function validateConfig(value: unknown, source = 'config'): Readonly<Conf
     const err = validateFile.errors![0]!;
     const missing = err.keyword === 'required' ? `.${(err.params as { missingProperty: string }).missingProperty}` : '';
     const key = keyName(err.instancePath) + missing;
+    if (err.keyword === 'additionalProperties')
+      throw new ConfigError(`${source}: ${key ? `${key}.` : ''}${(err.params as { additionalProperty: string }).additionalProperty} is not a known key`);
     throw new ConfigError(`${source}: ${key ? `${key.replace(/^\./, '')} ` : ''}${err.message}`);
   }
   const seen = { id: new Set<string>(), apiKey: new Set<string>() };
   value.accounts.forEach((a, i) => {
     const at = `${source}: accounts[${i}]`;
     if (!isTimeZone(a.timezone)) throw new ConfigError(`${at}.timezone "${a.timezone}" is not an IANA time zone`);
+    const workflows = workflowProblem(a);
+    if (workflows) throw new ConfigError(`${at}.${workflows}`);
     a.origins.forEach((o, j) => {
       if (o !== '*' && !isOrigin(o)) throw new ConfigError(`${at}.origins[${j}] "${o}" is not an origin like https://shop.example`);
     });

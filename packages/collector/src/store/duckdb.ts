@@ -3,7 +3,10 @@ import { join } from 'node:path';
 import { DuckDBInstance, DuckDBTimestampTZValue, DuckDBDecimalValue } from '@duckdb/node-api';
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import { groupCommit } from './group-commit.js';
-import type { InsertResult, Store, StoredEvent } from './types.js';
+import { createDuckDBReports } from './duckdb-reports.js';
+import { isStateItem, readState, STATE_SCHEMA, writeState } from './duckdb-state.js';
+import type { StateItem } from './duckdb-state.js';
+import type { InsertResult, StateEntry, Store, StoredEvent } from './types.js';
 
 export interface DuckDBStoreOptions {
   /** The directory that holds `cartbeacon.duckdb`. */
@@ -188,6 +191,7 @@ export async function createDuckDBStore(options: DuckDBStoreOptions): Promise<Du
   const writer = await instance.connect();
   await writer.run(`SET GLOBAL TimeZone = 'UTC'`);
   await writer.run(SCHEMA);
+  await writer.run(STATE_SCHEMA);
   await writer.run(STAGING);
   const reader = await instance.connect();
 
@@ -197,7 +201,10 @@ export async function createDuckDBStore(options: DuckDBStoreOptions): Promise<Du
   for (const r of (await reader.runAndReadAll(`SELECT DISTINCT account_id, user_id FROM events WHERE held`)).getRowObjects())
     heldUsers.add(heldKey(r.account_id as string, r.user_id as string));
 
-  async function commit(items: StoredEvent[]): Promise<boolean[]> {
+  async function commit(all: (StoredEvent | StateItem)[]): Promise<boolean[]> {
+    // Vendor state rides in the same transaction as the events it goes with.
+    const items = all.filter((x): x is StoredEvent => !isStateItem(x));
+    const state = all.filter(isStateItem).map((x) => x.state);
     // A repeat inside the group is not new either.
     const seen = new Set<string>();
     const first = items.map((e) => {
@@ -205,6 +212,10 @@ export async function createDuckDBStore(options: DuckDBStoreOptions): Promise<Du
       return seen.has(key) ? false : (seen.add(key), true);
     });
     const releases = items.some((e) => e.name === 'PAGE_VIEW' && !e.held && heldUsers.has(heldKey(e.accountId, e.userId)));
+    if (!releases && first.every(Boolean) && (await appendNew(items, state))) {
+      items.forEach((e) => e.held && heldUsers.add(heldKey(e.accountId, e.userId)));
+      return all.map((x) => !isStateItem(x));
+    }
     await writer.run('BEGIN TRANSACTION');
     try {
       const appender = await writer.createAppender('staging');
@@ -220,16 +231,46 @@ export async function createDuckDBStore(options: DuckDBStoreOptions): Promise<Du
           FROM (SELECT account_id, user_id, max(ts) AS ts FROM staging WHERE name = 'PAGE_VIEW' AND NOT held GROUP BY ALL) p
           WHERE events.held AND events.account_id = p.account_id AND events.user_id = p.user_id AND events.ts < p.ts`);
       }
+      if (state.length) await writeState(writer, state);
       await writer.run('DELETE FROM staging');
       await writer.run('COMMIT');
       const added = new Set(inserted.getRows().map(([a, id]) => heldKey(a as string, id as string)));
       items.forEach((e) => e.held && added.has(heldKey(e.accountId, e.eventId)) && heldUsers.add(heldKey(e.accountId, e.userId)));
       if (releases) await refreshHeld(items);
-      return items.map((e, i) => first[i]! && added.has(heldKey(e.accountId, e.eventId)));
+      const results = items.map((e, i) => first[i]! && added.has(heldKey(e.accountId, e.eventId)));
+      let at = 0;
+      return all.map((x) => (isStateItem(x) ? false : results[at++]!));
     } catch (e) {
       await writer.run('ROLLBACK').catch(() => {});
       await writer.run('DELETE FROM staging').catch(() => {});
       throw e;
+    }
+  }
+
+  /**
+   * The common case, at half the cost: rows that repeat no id of their group go straight
+   * into `events`. The appender checks the primary key as it closes; if an id is stored
+   * already, nothing is kept and this answers false, for the staging path that skips
+   * repeats. A failure after the rows are in (the commit) is thrown.
+   */
+  async function appendNew(items: StoredEvent[], state: StateEntry[]): Promise<boolean> {
+    await writer.run('BEGIN TRANSACTION');
+    let appender: DuckDBAppender | undefined;
+    try {
+      appender = await writer.createAppender('events');
+      items.forEach((e) => append(appender!, e));
+      appender.closeSync();
+      appender = undefined;
+      if (state.length) await writeState(writer, state);
+      await writer.run('COMMIT');
+      return true;
+    } catch (e) {
+      // The rows the appender could not write stay in it, and its destructor would try
+      // them again, in whatever transaction runs then: drop them.
+      appender?.clear();
+      await writer.run('ROLLBACK').catch(() => {});
+      if (!appender) throw e;
+      return false;
     }
   }
 
@@ -253,11 +294,15 @@ export async function createDuckDBStore(options: DuckDBStoreOptions): Promise<Du
     kind: 'duckdb',
     instance,
     connect: () => instance.connect(),
-    insert(events) {
+    // The report queries (funnel, workflow sidedata).
+    ...createDuckDBReports(instance),
+    insert(events, options) {
       if (closed) return Promise.reject(new Error('the store is closed'));
-      if (!events.length) return Promise.resolve({ inserted: 0 });
-      return writes.add(events).then((added): InsertResult => ({ inserted: added.filter(Boolean).length }));
+      const state = (options?.state ?? []).map((s): StateItem => ({ state: s }));
+      if (!events.length && !state.length) return Promise.resolve({ inserted: 0 });
+      return writes.add([...events, ...state]).then((added): InsertResult => ({ inserted: added.filter(Boolean).length }));
     },
+    getState: (accountId, kind, key) => readState(reader, accountId, kind, key),
     async events(accountId, { limit = 100000 } = {}) {
       const r = await reader.runAndReadAll(SELECT_EVENTS, { account: accountId, limit });
       return r.getRowObjects().map((row) => fromRow(row as Row));

@@ -3,7 +3,7 @@ import type { Settings } from '../config.js';
 import { createDuckDBStore } from './duckdb.js';
 import type { Store } from './types.js';
 
-export type { Store, StoredEvent, InsertResult } from './types.js';
+export type { Store, StoredEvent, InsertResult, InsertOptions, StateEntry } from './types.js';
 export { createDuckDBStore } from './duckdb.js';
 export type { DuckDBStore, DuckDBStoreOptions } from './duckdb.js';
 

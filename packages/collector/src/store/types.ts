@@ -1,3 +1,12 @@
+import type {
+  FunnelQuery,
+  FunnelRow,
+  InteractionQuery,
+  InteractionStats,
+  PageNavigationQuery,
+  PageNavigationStats,
+} from './report-types.js';
+
 /**
  * The canonical event: one row of the store, whichever path (tracker, seed-001 API,
  * the vendor-compatible APIs) it came in by. Money is kept as a decimal string so that
@@ -54,6 +63,25 @@ export interface StoredEvent {
   data: string;
 }
 
+/**
+ * A piece of server-side state that the vendor-compatible APIs keep (a Yespo cart by
+ * recycleStateId, the session derived for a visitor, a Da Vinci browser / session /
+ * identity by id): one JSON value per (account, kind, key).
+ */
+export interface StateEntry {
+  accountId: string;
+  kind: string;
+  key: string;
+  /** JSON. */
+  value: string;
+}
+
+/** What `insert` writes besides the events. */
+export interface InsertOptions {
+  /** State written in the same transaction as the events: both are stored, or neither. */
+  state?: StateEntry[];
+}
+
 /** What `insert` reports. */
 export interface InsertResult {
   /** Events written now; the others were repeats of stored event ids. */
@@ -68,9 +96,17 @@ export interface InsertResult {
 export interface Store {
   readonly kind: string;
   /** Stores events durably; an event id already stored for the account is skipped. */
-  insert(events: StoredEvent[]): Promise<InsertResult>;
+  insert(events: StoredEvent[], options?: InsertOptions): Promise<InsertResult>;
+  /** A state value that `insert` stored (JSON), or undefined. */
+  getState(accountId: string, kind: string, key: string): Promise<string | undefined>;
   /** The account's stored events, oldest first (for export, tests and debugging). */
   events(accountId: string, options?: { limit?: number }): Promise<StoredEvent[]>;
+  /** Funnel counts per landing source, medium, … (seed 004), counted by the store. */
+  funnel(query: FunnelQuery): Promise<FunnelRow[]>;
+  /** A page-navigation workflow's hour / weekday page views and unique visitors (seed 000). */
+  pageNavigation(query: PageNavigationQuery): Promise<PageNavigationStats>;
+  /** An interaction workflow's runs, goals and purchases (seed 000). */
+  interaction(query: InteractionQuery): Promise<InteractionStats>;
   /** Resolves when the store answers queries. */
   ping(): Promise<void>;
   /** Finishes pending writes and closes. */

@@ -41,7 +41,10 @@ beforeEach(() => {
   vi.stubGlobal('fetch', collector.fetch);
   history.replaceState(null, '', '/start');
 });
-afterEach(() => {
+afterEach(async () => {
+  // Let the test's trackers finish what they started (IndexedDB work ends in timers), so
+  // that the timers it leaves are fake ones, cleared here, not real ones that fire later.
+  await new Promise((r) => setTimeout(r, 30));
   vi.clearAllTimers();
   vi.useRealTimers();
   vi.unstubAllGlobals();

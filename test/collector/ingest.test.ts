@@ -203,6 +203,34 @@ describe('POST /add/events/v1.json', () => {
       expect(await storedById(good1.eventId)).toHaveLength(1);
       expect(await storedById(good2.eventId)).toHaveLength(1);
     });
+    it('refuses amounts and ids of the wrong type on any event, never failing the batch (no 5xx)', async () => {
+      const good = ev();
+      const bad = [
+        ev({ name: 'CUSTOM_EVENT', type: 'refund', totalPrice: 'abc' }),
+        ev({ price: 'abc' }),
+        ev({ totalPrice: '1e99' }),
+        ev({ name: 'INTERACTION', productId: [1, 2] }),
+        ev({ name: 'INTERACTION', orderNo: { x: 1 } }),
+        ev({ name: 'CUSTOM_EVENT', type: 't', step: {} }),
+      ];
+      const res = await c.send([...bad, good]);
+      expect(res.status).toBe(200);
+      const body = await res.json();
+      expect(body.errors.map((e: { index: number; statusCode: string }) => [e.index, e.statusCode])).toEqual(bad.map((_, i) => [i, 'BAD_INPUT']));
+      expect(await storedById(good.eventId)).toHaveLength(1);
+    });
+
+    it('takes a custom event’s amount, currency and order from its params (the tracker’s refund), where they are valid', async () => {
+      const refund = ev({ name: 'CUSTOM_EVENT', type: 'refund', params: { totalPrice: 19.9, currency: 'sek', orderNo: 'T-9' } });
+      const own = ev({ name: 'CUSTOM_EVENT', type: 'refund', totalPrice: '5', params: { totalPrice: 19.9, orderNo: 'T-8' } });
+      const junk = ev({ name: 'CUSTOM_EVENT', type: 'refund', params: { totalPrice: 'all of it', orderNo: 'T-7' } });
+      expect((await c.send([refund, own, junk])).status).toBe(200);
+      const row = async (e: { eventId: string }) => (await storedById(e.eventId))[0]!;
+      expect(await row(refund)).toMatchObject({ totalPrice: '19.9000', currency: 'SEK', orderNo: 'T-9' });
+      expect(await row(own)).toMatchObject({ totalPrice: '5.0000', currency: null, orderNo: null });
+      expect(await row(junk)).toMatchObject({ totalPrice: null, orderNo: null });
+      expect(JSON.parse((await row(junk)).data).params).toEqual({ totalPrice: 'all of it', orderNo: 'T-7' });
+    });
   });
 
   describe('repeats, times and flags', () => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { StoredEvent } from '../store/types.js';
 import { agentOf, DEVICE_CLASSES } from './agent.js';
 import { classifyTraffic } from './traffic.js';
-import { flagValue, timestampValue } from './validate.js';
+import { amountOfParams, flagValue, timestampValue } from './validate.js';
 
 /** What the collector knows about the request an event came in. */
 export interface RequestContext {
@@ -52,7 +52,10 @@ export function enrich(e: Record<string, unknown>, ctx: RequestContext): StoredE
   const device = str(e.device)?.toUpperCase();
   const category = Array.isArray(e.category) ? e.category.join(' > ') : str(e.category);
   const price = decimal(e.price);
-  const totalPrice = decimal(e.totalPrice);
+  // A custom event's amount, currency and order may come in its params (the tracker sends
+  // a refund so), when it has no totalPrice of its own and they are of the right types.
+  const p: Record<string, unknown> = (name === 'CUSTOM_EVENT' && e.totalPrice === undefined && amountOfParams(e.params)) || {};
+  const totalPrice = decimal(e.totalPrice ?? p.totalPrice);
   return {
     accountId: ctx.accountId,
     eventId: str(e.eventId) ?? randomUUID(),
@@ -69,10 +72,10 @@ export function enrich(e: Record<string, unknown>, ctx: RequestContext): StoredE
     subCategory: str(e.subCategory),
     productId: str(e.productId),
     price,
-    currency: str(e.currency)?.toUpperCase() ?? (withCurrency.has(name) ? ctx.currency : null),
+    currency: str(e.currency ?? p.currency)?.toUpperCase() ?? (withCurrency.has(name) ? ctx.currency : null),
     quantity: name === 'BASKET_OPERATIONS' ? Number(e.quantity ?? 1) : null,
     totalPrice,
-    orderNo: str(e.orderNo),
+    orderNo: str(e.orderNo ?? p.orderNo),
     source: traffic.source,
     medium: traffic.medium,
     campaign: traffic.campaign,

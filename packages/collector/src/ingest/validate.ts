@@ -49,6 +49,15 @@ const common = {
   params: map,
   testMode: flag,
   nextPage: flag,
+  // Stored for every event that has them (an INTERACTION may carry a productId, a custom
+  // event a totalPrice), so they are checked on every event.
+  category: { anyOf: [text, textList] },
+  subCategory: text,
+  step: text,
+  productId: id,
+  price: numeric,
+  totalPrice: numeric,
+  orderNo: id,
 } as const;
 
 const basketProduct = {
@@ -135,6 +144,18 @@ const validators: Record<string, ValidateFunction> = Object.fromEntries(
     ajv.compile({ type: 'object', required: t.required, properties: { ...common, ...t.properties } }),
   ]),
 );
+
+/**
+ * The amount, currency and order number in a custom event's params, where they are of the
+ * types the event's own fields must have (else the event keeps them in its params only).
+ */
+const customAmount = ajv.compile({
+  type: 'object',
+  required: ['totalPrice'],
+  properties: { totalPrice: numeric, currency: common.currency, orderNo: id },
+});
+export const amountOfParams = (params: unknown): { totalPrice: unknown; currency?: unknown; orderNo?: unknown } | undefined =>
+  customAmount(params) ? (params as { totalPrice: unknown }) : undefined;
 
 export type Checked<T = Record<string, unknown>> =
   | { ok: true; event: T }

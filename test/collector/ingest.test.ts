@@ -220,6 +220,14 @@ describe('POST /add/events/v1.json', () => {
       expect(await storedById(good.eventId)).toHaveLength(1);
     });
 
+    it('rounds amounts to the store’s 4 decimals, never past its largest value', async () => {
+      const big = ev({ name: 'CUSTOM_EVENT', type: 'refund', totalPrice: '99999999999999.99995' });
+      const half = ev({ name: 'CUSTOM_EVENT', type: 'refund', totalPrice: '-0.00005' });
+      expect((await c.send([big, half])).status).toBe(200);
+      expect((await storedById(big.eventId))[0]!.totalPrice).toBe('99999999999999.9999');
+      expect((await storedById(half.eventId))[0]!.totalPrice).toBe('-0.0001');
+    });
+
     it('takes a custom event’s amount, currency and order from its params (the tracker’s refund), where they are valid', async () => {
       const refund = ev({ name: 'CUSTOM_EVENT', type: 'refund', params: { totalPrice: 19.9, currency: 'sek', orderNo: 'T-9' } });
       const own = ev({ name: 'CUSTOM_EVENT', type: 'refund', totalPrice: '5', params: { totalPrice: 19.9, orderNo: 'T-8' } });

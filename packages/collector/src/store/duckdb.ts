@@ -68,13 +68,16 @@ const STAGING = `CREATE TEMP TABLE IF NOT EXISTS staging AS SELECT * FROM events
 
 const micros = (ms: number) => new DuckDBTimestampTZValue(BigInt(ms) * 1000n);
 
+const MAX_DECIMAL_18 = 10n ** 18n - 1n;
+
 /** "349.99" → 3499900n at scale 4; the validator guarantees the shape. */
 function decimal4(v: string): DuckDBDecimalValue {
   const [int, frac = ''] = v.split('.');
   const neg = int!.startsWith('-');
   const digits = BigInt((neg ? int!.slice(1) : int!) + (frac + '0000').slice(0, 4));
-  // Round half away from zero on the fifth decimal.
-  const round = frac.length > 4 && frac[4]! >= '5' ? 1n : 0n;
+  // Round half away from zero on the fifth decimal, but never past the column's 18 digits
+  // (99999999999999.99995 is kept as 99999999999999.9999, the largest it can hold).
+  const round = frac.length > 4 && frac[4]! >= '5' && digits < MAX_DECIMAL_18 ? 1n : 0n;
   return new DuckDBDecimalValue((digits + round) * (neg ? -1n : 1n), 18, 4);
 }
 

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ACCOUNT, startCollector } from '../helpers/collector.js';
 import type { TestCollector } from '../helpers/collector.js';
 import { EXAMPLES, PRODUCT_PAGE_VIEW_NBSP } from './fixtures/seed003.js';
@@ -200,6 +200,26 @@ describe('the Da Vinci Signal API (seed 003)', () => {
       expect(b!.sessionId).toBe(a!.sessionId);
     });
 
+    it('makes a session registered for a browser its current one, even within the second of its last event', async () => {
+      const browser = uid('browser');
+      const page = () => davinci(c, '/v1/websites/page_views', { page_view: { browser_id: browser, url: 'https://shop.test/' } });
+      // All three late in the same second: created_at (whole seconds) is before the page view.
+      const clock = vi.spyOn(Date, 'now').mockReturnValue(Math.floor(Date.now() / 1000) * 1000 + 900);
+      let session: string;
+      try {
+        await created(await page());
+        session = (await created(await davinci(c, '/v1/websites/sessions', { session: { browser_id: browser } }))).session!.id as string;
+        clock.mockReturnValue(Date.now() + 1);
+        await created(await page());
+      } finally {
+        clock.mockRestore();
+      }
+      const rows = (await byUser(browser)).sort((a, b) => a.receivedAt - b.receivedAt);
+      expect(rows).toHaveLength(2);
+      expect(rows[0]!.sessionId).not.toBe(session);
+      expect(rows[1]!.sessionId).toBe(session);
+    });
+
     it("gives an order processed long before the browser's current session a session of its own, leaving the current one", async () => {
       const browser = uid('browser');
       const page = () => davinci(c, '/v1/websites/page_views', { page_view: { browser_id: browser, url: 'https://shop.test/' } });
@@ -362,6 +382,9 @@ describe('the Da Vinci Signal API (seed 003)', () => {
         ['/v1/products/searches', `{"search":{"browser_id":"b","products":[${Array(1001).fill('{}').join(',')}]}}`],
         ['/v1/websites/sessions', '{"session":{"remote_ip":"999.1.1.1"}}'],
         ['/v1/websites/identities', '{"identity":{"email_address":"\\u0000"}}'],
+        // A lone surrogate in kept state (DuckDB's JSON type refuses it).
+        ['/v1/websites/browsers', '{"browser":{"user_agent":"x\\udc00"}}'],
+        ['/v1/websites/page_views', '{"page_view":{"browser_id":"b\\ud800","url":"https://shop.test/\\ud800"}}'],
       ];
       for (const [path, raw] of bodies) {
         const res = await davinci(c, path, null, { raw });

@@ -136,6 +136,14 @@ describe('POST /api/v2/event (Yespo, seed 002)', () => {
     expect(await rowsOf(body)).toMatchObject([{ name: 'CUSTOM_EVENT', type: 'loyaltyPointsEarned' }]);
   });
 
+  it("takes a custom event's plain-text params named like the seed's JSON ones as text", async () => {
+    const body = { eventTypeKey: 'newsletterSignup', keyValue: visitor(), params: [param('category', 'Shoes'), param('page', 'footer')] };
+    await ok(await yespo(c, body));
+    const [row] = await rowsOf(body);
+    expect(row).toMatchObject({ name: 'CUSTOM_EVENT', type: 'newsletterSignup' });
+    expect(JSON.stringify(JSON.parse(row!.data))).toContain('Shoes');
+  });
+
   it('accepts the JSON params as JSON values too, and the location as its own param', async () => {
     const a = { eventTypeKey: 'productViewed', keyValue: visitor(), params: [param('product', { productId: 'P-1', price: '12.30' })] };
     const b = { eventTypeKey: 'pageViewed', keyValue: visitor(), params: [param('location', 'https://shop.test/a?utm_source=news')] };
@@ -203,6 +211,18 @@ describe('POST /api/v2/event (Yespo, seed 002)', () => {
       const answers = await Promise.all(Array.from({ length: 8 }, () => yespo(c, body)));
       expect(answers.map((r) => r.status)).toEqual(Array(8).fill(200));
       expect(await basketOf(who)).toEqual([['add', 'A', 2, '5.0000', 'USD']]);
+    });
+
+    it('turns different carts of one recycleStateId sent at once into changes that add up to the last one', async () => {
+      const who = visitor();
+      const rsid = `race2-${who}`;
+      const answers = await Promise.all([1, 2, 3, 4, 5, 6, 7, 8].map((q) => yespo(c, cart(rsid, who, [{ productId: 'A', quantity: q, price: 5 }]))));
+      expect(answers.map((r) => r.status)).toEqual(Array(8).fill(200));
+      // Whichever came last, an empty cart now takes everything out: the changes sum to 0.
+      await ok(await yespo(c, cart(rsid, who, [])));
+      const net = (await basketOf(who)).reduce((sum, [step, , q]) => sum + (step === 'add' ? 1 : -1) * Number(q), 0);
+      expect(net).toBe(0);
+      expect((await basketOf(who)).length).toBeGreaterThan(2);
     });
   });
 
@@ -303,10 +323,14 @@ describe('POST /api/v2/event (Yespo, seed 002)', () => {
         JSON.stringify({ eventTypeKey: 'x', keyValue: 'k'.repeat(100000) }),
         JSON.stringify({ eventTypeKey: 'x', keyValue: kv, params: Array.from({ length: 1001 }, (_, i) => param(`p${i}`, i)) }),
         JSON.stringify({ eventTypeKey: 'cartUpdated', keyValue: kv, params: [param('recycleStateId', 'h'), param('products', [{ productId: 'P', quantity: 1e300, price: 1 }])] }),
+        // Lone surrogates, in the kept cart and in an event (DuckDB's JSON type refuses them).
+        `{"eventTypeKey":"cartUpdated","keyValue":"${kv}","params":[{"name":"recycleStateId","value":"s\\ud800"},{"name":"products","value":[{"productId":"A\\ud800","quantity":1,"price":1}]}]}`,
+        `{"eventTypeKey":"x\\udc00","keyValue":"${kv}\\udc00"}`,
       ];
       for (const raw of bodies) {
         const res = await yespo(c, null, { raw });
         expect(res.status, raw.slice(0, 60)).toBeLessThan(500);
+        expect(res.headers.get('retry-after'), raw.slice(0, 60)).toBeNull();
       }
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     });

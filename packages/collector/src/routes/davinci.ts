@@ -74,7 +74,7 @@ export function davinciRoutes(router: Router, deps: VendorDeps) {
         const createdAt = Math.floor(receivedAt / 1000);
         let out: Record<string, unknown>;
         if (kind === 'browser') out = await registerBrowser(ctx, deps, account, inner, id, createdAt);
-        else if (kind === 'session') out = await registerSession(ctx, deps, account, inner, id, createdAt);
+        else if (kind === 'session') out = await registerSession(ctx, deps, account, inner, id, receivedAt);
         else {
           await storeVisit(ctx, deps, account, kind, inner, id, receivedAt);
           out = answer(kind, inner, id, createdAt, account.currency);
@@ -98,7 +98,8 @@ async function registerBrowser(ctx: Context, deps: VendorDeps, account: AccountC
   return { id, ...without(inner, ['id']), created_at: createdAt, expires_at: state.expiresAt, user_agent: state.userAgent, language: state.language };
 }
 
-async function registerSession(ctx: Context, deps: VendorDeps, account: AccountConfig, inner: Record<string, unknown>, id: string, createdAt: number) {
+async function registerSession(ctx: Context, deps: VendorDeps, account: AccountConfig, inner: Record<string, unknown>, id: string, receivedAt: number) {
+  const createdAt = Math.floor(receivedAt / 1000);
   const given = str(inner.remote_ip);
   if (given !== undefined && !isIP(given)) throw new InputError('session.remote_ip must be an IPv4 or IPv6 address');
   // Answered, never stored: the collector keeps no raw IP.
@@ -108,7 +109,7 @@ async function registerSession(ctx: Context, deps: VendorDeps, account: AccountC
   const state: StateEntry[] = [{ accountId: account.id, kind: SESSION_KIND, key: id, value: JSON.stringify(session) }];
   const store = async () => {
     // The browser's events that name no session join this one.
-    if (browserId) state.push((await deriveSession(deps.store, account.id, CHANNEL, browserId, createdAt * 1000, id)).entry);
+    if (browserId) state.push((await deriveSession(deps.store, account.id, CHANNEL, browserId, receivedAt, id)).entry);
     await storeAll(ctx, deps, CHANNEL, [], state);
   };
   await (browserId ? deps.lock.run([visitorLock(account, browserId)], store) : store());

@@ -14,7 +14,9 @@ CREATE TABLE IF NOT EXISTS vendor_states (
   account_id VARCHAR NOT NULL,
   kind VARCHAR NOT NULL,
   key VARCHAR NOT NULL,
-  value JSON NOT NULL,
+  -- JSON text, kept as VARCHAR: DuckDB's JSON type refuses what JSON.stringify writes for
+  -- a lone surrogate ("\\ud800"), and a visitor's string must never fail a commit.
+  value VARCHAR NOT NULL,
   updated_at TIMESTAMPTZ NOT NULL
 );
 CREATE TEMP TABLE IF NOT EXISTS state_staging (id VARCHAR, account_id VARCHAR, kind VARCHAR, key VARCHAR, value VARCHAR);`;
@@ -26,10 +28,10 @@ CREATE TEMP TABLE IF NOT EXISTS state_staging (id VARCHAR, account_id VARCHAR, k
 const idOf = (accountId: string, kind: string, key: string) => `${accountId}\u0000${kind}\u0000${key}`;
 
 const UPSERT = `
-INSERT INTO vendor_states SELECT id, account_id, kind, key, value::JSON, now() FROM state_staging
+INSERT INTO vendor_states SELECT id, account_id, kind, key, value, now() FROM state_staging
 ON CONFLICT (id) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`;
 
-const SELECT = `SELECT value::VARCHAR AS v FROM vendor_states WHERE id = $id`;
+const SELECT = `SELECT value AS v FROM vendor_states WHERE id = $id`;
 
 /** Marks a state entry that travels through the group commit beside the events. */
 export interface StateItem {

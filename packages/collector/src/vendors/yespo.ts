@@ -19,6 +19,11 @@ export const KEY_PARAMS = ['contactId', 'externalCustomerId', 'email', 'phone', 
 
 /** Params whose value is JSON inside a string. */
 const JSON_PARAMS = new Set(['product', 'products', 'page', 'category']);
+/**
+ * The event types whose params the seed defines as JSON: there, a value that is not JSON
+ * is refused. Any other type may use the same names for plain text ("category": "Shoes").
+ */
+const JSON_REQUIRED = new Set(['pageViewed', 'productViewed', 'productCategoryViewed', 'cartUpdated', 'productImpressions', 'productAddedToWishlist']);
 
 const MAX_PARAMS = 1000;
 
@@ -72,7 +77,8 @@ export function parseYespo(body: Record<string, unknown>): YespoEvent {
       try {
         value = JSON.parse(value);
       } catch (e) {
-        throw new InputError(`params "${p.name}" must hold JSON in its string value: ${(e as Error).message}`);
+        if (JSON_REQUIRED.has(eventTypeKey))
+          throw new InputError(`params "${p.name}" must hold JSON in its string value: ${(e as Error).message}`);
       }
     }
     byName.set(p.name, value);

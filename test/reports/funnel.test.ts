@@ -88,6 +88,8 @@ describe('GET /api/funnel', () => {
       ['se', 'SE'],
       ['De', 'DE'],
       ['US', 'US'],
+      ['xk', 'XK'],
+      ['DE', 'DE'],
     ])('filters sessions by their landing country=%s', async (given, code) => {
       for (const [label, group] of [TYPES[0]!, TYPES[3]!]) {
         const expected = expectedFunnel(f.shop, {

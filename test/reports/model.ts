@@ -61,7 +61,7 @@ const toModel = (e: GenEvent, seq: number, accountCurrency: string): ModelEvent 
     pageUrl: str(b.pageUrl),
     traffic: e.traffic,
     device: b.device as string,
-    country: e.session.country,
+    country: e.country,
     currency: str(b.currency)?.toUpperCase() ?? (withCurrency ? accountCurrency : null),
     totalCents: b.totalPrice === undefined ? null : Math.round(Number(b.totalPrice) * 100),
   };

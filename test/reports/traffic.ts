@@ -11,8 +11,10 @@ export type Traffic = [source: string, medium: string | null, campaign: string |
 export interface GenSession {
   sessionId: string;
   userId: string;
-  /** What the trusted proxy header says for every request of the session. */
+  /** What the trusted proxy header says for the session's requests (its landing's at least). */
   country: string | null;
+  /** Where the visitor travels to after the landing (a roaming phone), if anywhere. */
+  roamsTo?: string | null;
   device: string;
   bot: boolean;
   test: boolean;
@@ -24,6 +26,8 @@ export interface GenEvent {
   session: GenSession;
   /** The classification of the event's own page. */
   traffic: Traffic;
+  /** The country header of the request it comes in. */
+  country: string | null;
   /** A resend of a stored event id with other content (it must never count). */
   altered?: boolean;
 }
@@ -132,6 +136,8 @@ export function generateTraffic(options: TrafficOptions): GeneratedTraffic {
       bot,
       test,
     };
+    // Now and then the country changes after the landing: the report counts the landing's.
+    if (r.chance(0.08)) session.roamsTo = r.pick(['DE', 'XK', null]);
     sessions.push(session);
     const landing = r.weighted(LANDINGS.map((l) => [l, l.weight]));
     const events: GenEvent[] = [];
@@ -148,7 +154,8 @@ export function generateTraffic(options: TrafficOptions): GeneratedTraffic {
         ...(session.bot ? { userAgent: GOOGLEBOT } : {}),
         ...fields,
       } as unknown as GenEvent['body'];
-      const e: GenEvent = { body, session, traffic };
+      const country = events.length && session.roamsTo !== undefined ? session.roamsTo : session.country;
+      const e: GenEvent = { body, session, traffic, country };
       events.push(e);
       return e;
     };
@@ -255,7 +262,7 @@ export function generateTraffic(options: TrafficOptions): GeneratedTraffic {
         ...(session.bot ? { userAgent: GOOGLEBOT } : {}),
       } as GenEvent['body'];
       // Sent right when it happened (its own request); the next page view comes later.
-      queue.push({ at: held.timestamp, event: { body: held, session, traffic: ['Direct', null, null] }, alone: true });
+      queue.push({ at: held.timestamp, event: { body: held, session, traffic: ['Direct', null, null], country: session.roamsTo !== undefined ? session.roamsTo : session.country }, alone: true });
     }
   });
 
@@ -274,10 +281,10 @@ export function generateTraffic(options: TrafficOptions): GeneratedTraffic {
     if (apart) flush();
     if (alone) {
       flush();
-      deliveries.push({ country: event.session.country, events: [event] });
+      deliveries.push({ country: event.country, events: [event] });
       continue;
     }
-    const country = event.session.country;
+    const country = event.country;
     if (!window.has(country)) window.set(country, { country, events: [] });
     window.get(country)!.events.push(event);
     if (++size >= 150) flush();

@@ -1,5 +1,6 @@
 import getRawBody from 'raw-body';
 import type { Context } from 'koa';
+import { countryCode } from './countries.js';
 
 /** The largest request body the ingest endpoints read. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -52,3 +53,6 @@ export function preflight(methods: string) {
     ctx.status = 204;
   };
 }
+
+/** The visitor's country from the trusted proxy header (lower-case name), or null. */
+export const countryOf = (ctx: Context, header: string | undefined): string | null => (header ? countryCode(ctx.get(header)) : null);

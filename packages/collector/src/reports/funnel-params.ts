@@ -1,5 +1,5 @@
 import type { FunnelGroup } from '../store/report-types.js';
-import { isCountry } from './countries.js';
+import { countryCode } from '../countries.js';
 import { parseDateRange, rangeInstants } from './date-range.js';
 import type { DayRange } from './date-range.js';
 import { invalidParameter, missingParameter } from './report-error.js';
@@ -68,8 +68,8 @@ export function parseFunnelParams(get: (name: string) => string | undefined, tim
   const skipRaw = optional('skip');
   const limitRaw = optional('limit');
   const countryRaw = optional('country');
-  const country = countryRaw?.trim().toUpperCase();
-  if (country !== undefined && !isCountry(country))
+  const country = countryRaw === undefined ? undefined : countryCode(countryRaw);
+  if (country === null)
     throw invalidParameter(`country must be an ISO 3166-1 alpha-2 code such as "es"; got "${countryRaw!.slice(0, 40)}"`);
   return {
     reportType,

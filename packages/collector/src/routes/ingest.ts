@@ -1,9 +1,8 @@
 import type Router from '@koa/router';
-import type { Context } from 'koa';
 import type { IngestErrorResponse, IngestResponse } from '@cartbeacon/types';
 import type { Accounts } from '../accounts.js';
 import { IngestError } from '../errors.js';
-import { allowOrigin, BodyError, preflight, queryParam, readText } from '../http.js';
+import { allowOrigin, BodyError, countryOf, preflight, queryParam, readText } from '../http.js';
 import { prepareBatch } from '../ingest/batch.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
@@ -18,11 +17,6 @@ export interface IngestDeps {
   countryHeader?: string;
 }
 
-/** An ISO 3166-1 alpha-2 code from the trusted header; proxies' "unknown" codes are dropped. */
-export function countryOf(ctx: Context, header: string | undefined): string | null {
-  const v = header ? ctx.get(header).trim().toUpperCase() : '';
-  return /^[A-Z]{2}$/.test(v) && v !== 'XX' && v !== 'ZZ' && v !== 'T1' ? v : null;
-}
 
 /**
  * `POST /add/events/v1.json?apiKey=` — seed 001's ingest, which is also the tracker's

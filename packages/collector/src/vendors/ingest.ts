@@ -5,7 +5,7 @@ import { enrich } from '../ingest/enrich.js';
 import type { RequestContext } from '../ingest/enrich.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
-import { countryOf } from '../routes/ingest.js';
+import { countryOf } from '../http.js';
 import type { StateEntry, Store, StoredEvent } from '../store/types.js';
 import type { KeyedLock } from './keyed-lock.js';
 import { InputError } from './request.js';

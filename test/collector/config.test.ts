@@ -74,6 +74,8 @@ describe('loadSettings', () => {
     [{ accounts: [{ ...ACCOUNT, reportToken: 'short' }] }, /accounts\[0\]\.reportToken/],
     [{ accounts: [ACCOUNT, { ...ACCOUNT, id: 'other' }] }, /accounts\[1\]\.apiKey ".*" is used by another account/],
     [{ accounts: [ACCOUNT], countryHeader: 'bad header!' }, /countryHeader must match/],
+    [{ accounts: [{ ...ACCOUNT, workflow: [] }] }, /config.json: accounts\[0\]\.workflow is not a known key$/],
+    [{ accounts: [ACCOUNT], countryheader: 'cf-ipcountry' }, /config.json: countryheader is not a known key$/],
   ])('stops on a configuration file %j naming the key', (config, pattern) => {
     expect(failure(() => loadSettings(withConfig(config)))).toMatch(pattern);
   });

@@ -59,9 +59,11 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+// Unknown keys stop the start: a misspelt "workflow" or "countryheader" would otherwise be
+// ignored without a word.
 const accountSchema: JSONSchemaType<AccountConfig> = {
   type: 'object',
-  additionalProperties: true,
+  additionalProperties: false,
   required: ['id', 'name', 'apiKey', 'reportToken', 'origins', 'timezone', 'currency'],
   properties: {
     id: { type: 'string', minLength: 1, maxLength: 100 },
@@ -79,7 +81,7 @@ const accountSchema: JSONSchemaType<AccountConfig> = {
 
 const fileSchema: JSONSchemaType<ConfigFile> = {
   type: 'object',
-  additionalProperties: true,
+  additionalProperties: false,
   required: ['accounts'],
   properties: {
     accounts: { type: 'array', minItems: 1, items: accountSchema },

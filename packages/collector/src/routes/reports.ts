@@ -26,6 +26,19 @@ const MAX_SIDEDATA_BODY = 16 * 1024;
 
 const DAY_MS = 86_400_000;
 
+/** A report query that the store could not answer. */
+class StoreFailure extends Error {
+  constructor(cause: unknown) {
+    super('the store could not answer', { cause });
+  }
+}
+
+/** The store's answer, its failure marked as the store's. */
+const fromStore = <T>(answer: Promise<T>): Promise<T> =>
+  answer.catch((e: unknown) => {
+    throw new StoreFailure(e);
+  });
+
 /**
  * Answers a report request, turning a ReportError into its status and
  * `{"status":"error","message":…}`, and a store failure into a 503 that is logged: bad
@@ -42,7 +55,9 @@ function reportHandler(logger: Logger, handle: (ctx: Context) => Promise<void>) 
         ctx.body = { status: 'error', message: e.message };
         return;
       }
-      logger.error({ err: e, path: ctx.path }, 'report query failed');
+      // Only the store's failures are worth a retry; a fault of this code is the app's 500.
+      if (!(e instanceof StoreFailure)) throw e;
+      logger.error({ err: e.cause, path: ctx.path }, 'report query failed');
       ctx.status = 503;
       ctx.set('Retry-After', '5');
       ctx.body = { status: 'error', message: 'The store could not answer the report; try again later' };
@@ -66,7 +81,7 @@ export function reportRoutes(router: Router, deps: ReportDeps) {
       if (accountId === undefined || accountId.trim() === '') throw missingParameter('account_id');
       const account = authorizeReport(accounts, accountId, ctx.get('authorization'));
       const p = parseFunnelParams((name) => queryParam(ctx, name), account.timezone, now());
-      const rows = await store.funnel({
+      const rows = await fromStore(store.funnel({
         accountId: account.id,
         start: p.start,
         end: p.end,
@@ -74,7 +89,7 @@ export function reportRoutes(router: Router, deps: ReportDeps) {
         skip: p.skip,
         limit: p.limit,
         ...(p.country ? { country: p.country } : {}),
-      });
+      }));
       ctx.body = {
         status: 'ok',
         data: rows.map((r) => ({
@@ -114,7 +129,7 @@ export function reportRoutes(router: Router, deps: ReportDeps) {
       const { start, end } = parseInterval(body, account.timezone);
 
       if (workflow.type === 'page_navigation') {
-        const s = await store.pageNavigation({
+        const s = await fromStore(store.pageNavigation({
           accountId: account.id,
           start,
           end,
@@ -122,7 +137,7 @@ export function reportRoutes(router: Router, deps: ReportDeps) {
           ...(workflow.entry ? { entry: workflow.entry } : {}),
           // Seed 000: day_in_week only for intervals longer than a day.
           days: end - start > DAY_MS,
-        });
+        }));
         ctx.body = {
           timeframe_stat: { ...(s.dayInWeek ? { day_in_week: s.dayInWeek } : {}), hour_in_day: s.hourInDay },
           unique_visitors_count: s.uniqueVisitors,
@@ -133,7 +148,7 @@ export function reportRoutes(router: Router, deps: ReportDeps) {
 
       const goals = workflow.goals ?? [];
       const outer = outerGoals(account);
-      const s = await store.interaction({
+      const s = await fromStore(store.interaction({
         accountId: account.id,
         start,
         end,
@@ -141,7 +156,7 @@ export function reportRoutes(router: Router, deps: ReportDeps) {
         goals,
         outerGoals: outer,
         currency: account.currency,
-      });
+      }));
       ctx.body = {
         unique_visitors_count: s.uniqueVisitors,
         started_workflows_count: s.startedWorkflows,

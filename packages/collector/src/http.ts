@@ -28,6 +28,20 @@ export async function readText(ctx: Context, limit = MAX_BODY_BYTES): Promise<st
   }
 }
 
+/**
+ * Reads the request body as JSON: undefined when it is empty (each endpoint says what
+ * that means), a BodyError (415, 413, 400) when it cannot be read or is not JSON.
+ */
+export async function readJson(ctx: Context, limit = MAX_BODY_BYTES): Promise<unknown> {
+  const text = await readText(ctx, limit);
+  if (!text.trim()) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new BodyError(400, `the request body is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
 /** The first value of a query parameter. */
 export const queryParam = (ctx: Context, name: string): string | undefined => {
   const v = ctx.query[name];
@@ -56,3 +70,6 @@ export function preflight(methods: string) {
 
 /** The visitor's country from the trusted proxy header (lower-case name), or null. */
 export const countryOf = (ctx: Context, header: string | undefined): string | null => (header ? countryCode(ctx.get(header)) : null);
+
+/** The token of a Bearer Authorization header value, or undefined. */
+export const bearerOf = (authorization: string): string | undefined => /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization)?.[1];

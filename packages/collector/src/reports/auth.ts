@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Accounts } from '../accounts.js';
 import type { AccountConfig } from '../config.js';
+import { bearerOf } from '../http.js';
 import { unauthenticated } from './report-error.js';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
@@ -11,7 +12,7 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
  * tokens are compared in constant time.
  */
 export function authorizeReport(accounts: Accounts, accountId: string, authorization: string): AccountConfig {
-  const token = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization)?.[1];
+  const token = bearerOf(authorization);
   const account = accounts.byId(accountId);
   if (!token || !account || !timingSafeEqual(digest(token), digest(account.reportToken))) throw unauthenticated();
   return account;

@@ -2,7 +2,7 @@ import type Router from '@koa/router';
 import type { IngestErrorResponse, IngestResponse } from '@cartbeacon/types';
 import type { Accounts } from '../accounts.js';
 import { IngestError } from '../errors.js';
-import { allowOrigin, BodyError, countryOf, preflight, queryParam, readText } from '../http.js';
+import { allowOrigin, BodyError, countryOf, preflight, queryParam, readJson } from '../http.js';
 import { prepareBatch } from '../ingest/batch.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
@@ -44,20 +44,14 @@ export function ingestRoutes(router: Router, deps: IngestDeps) {
       if (origin && !accounts.allows(account, origin))
         throw new IngestError('NO_DOMAIN_APIKEY_MATCH', `Origin ${origin} is not one of the account's origins`);
 
-      let text: string;
+      let body: unknown;
       try {
-        text = await readText(ctx);
+        body = await readJson(ctx);
       } catch (e) {
         if (e instanceof BodyError) throw new IngestError('BAD_INPUT', e.message, e.status);
         throw e;
       }
-      if (!text.trim()) throw new IngestError('NO_EVENT');
-      let body: unknown;
-      try {
-        body = JSON.parse(text);
-      } catch (e) {
-        throw new IngestError('BAD_INPUT', `the request body is not valid JSON: ${(e as Error).message}`);
-      }
+      if (body === undefined) throw new IngestError('NO_EVENT');
       if (!Array.isArray(body)) throw new IngestError('BAD_INPUT', 'the request body must be a JSON array of events');
       if (!body.length) throw new IngestError('NO_EVENT');
 

@@ -1,12 +1,12 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Accounts } from '../accounts.js';
-import { BodyError, queryParam, readText } from '../http.js';
+import { BodyError, queryParam, readJson } from '../http.js';
 import type { Logger } from '../logger.js';
 import { authorizeReport } from '../reports/auth.js';
 import { NO_VALUE, parseFunnelParams } from '../reports/funnel-params.js';
 import { parseInterval } from '../reports/interval.js';
-import { invalidParameter, missingParameter, ReportError } from '../reports/report-error.js';
+import { missingParameter, ReportError } from '../reports/report-error.js';
 import { findWorkflow, outerGoals } from '../reports/workflows.js';
 import type { Store } from '../store/types.js';
 
@@ -111,22 +111,14 @@ export function reportRoutes(router: Router, deps: ReportDeps) {
       const account = authorizeReport(accounts, ctx.params.organization_id!, ctx.get('authorization'));
       const workflow = findWorkflow(account, ctx.params.workflow_id!);
       if (!workflow) throw new ReportError(404, `Unknown workflow: ${ctx.params.workflow_id!.slice(0, 100)}`);
-      let text: string;
+      let body: unknown;
       try {
-        text = await readText(ctx, MAX_SIDEDATA_BODY);
+        body = await readJson(ctx, MAX_SIDEDATA_BODY);
       } catch (e) {
         if (e instanceof BodyError) throw new ReportError(e.status, e.message);
         throw e;
       }
-      let body: unknown = {};
-      if (text.trim()) {
-        try {
-          body = JSON.parse(text);
-        } catch (e) {
-          throw invalidParameter(`the request body is not valid JSON: ${(e as Error).message}`);
-        }
-      }
-      const { start, end } = parseInterval(body, account.timezone);
+      const { start, end } = parseInterval(body ?? {}, account.timezone);
 
       if (workflow.type === 'page_navigation') {
         const s = await fromStore(store.pageNavigation({

@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 import type { Accounts } from '../accounts.js';
 import type { AccountConfig } from '../config.js';
-import { queryParam } from '../http.js';
+import { bearerOf, queryParam } from '../http.js';
 import { InputError } from './request.js';
 
 /** The password of a Basic Authorization header (the user name is ignored), or undefined. */
@@ -13,10 +13,6 @@ export function basicPassword(ctx: Context): string | undefined {
   return colon >= 0 && colon < decoded.length - 1 ? decoded.slice(colon + 1) : undefined;
 }
 
-/** The token of a Bearer Authorization header, or undefined. */
-export function bearerToken(ctx: Context): string | undefined {
-  return /^Bearer\s+(\S+)\s*$/i.exec(ctx.get('authorization'))?.[1];
-}
 
 /**
  * The account whose API key the request carries: 401 (with WWW-Authenticate for
@@ -42,4 +38,4 @@ export const yespoAccount = (ctx: Context, accounts: Accounts) =>
 
 /** Da Vinci: `Authorization: Bearer <API key>`. */
 export const davinciAccount = (ctx: Context, accounts: Accounts) =>
-  accountFor(ctx, accounts, bearerToken(ctx), 'Bearer', 'as "Authorization: Bearer <key>"');
+  accountFor(ctx, accounts, bearerOf(ctx.get('authorization')), 'Bearer', 'as "Authorization: Bearer <key>"');

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Context } from 'koa';
-import { BodyError, readText } from '../http.js';
+import { BodyError, readJson } from '../http.js';
 import { MAX_DEPTH, tooDeep } from '../json.js';
 
 /**
@@ -23,20 +23,14 @@ export class InputError extends Error {
  * object, or nested deeper than 32 levels.
  */
 export async function readJsonObject(ctx: Context): Promise<Record<string, unknown>> {
-  let text: string;
+  let body: unknown;
   try {
-    text = await readText(ctx);
+    body = await readJson(ctx);
   } catch (e) {
     if (e instanceof BodyError) throw new InputError(e.message, e.status);
     throw e;
   }
-  if (!text.trim()) throw new InputError('the request body is empty; send a JSON object');
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch (e) {
-    throw new InputError(`the request body is not valid JSON: ${(e as Error).message}`);
-  }
+  if (body === undefined) throw new InputError('the request body is empty; send a JSON object');
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw new InputError('the request body must be a JSON object');
   if (tooDeep(body)) throw new InputError(`the request body is nested deeper than ${MAX_DEPTH} levels`);
   return body as Record<string, unknown>;

@@ -97,7 +97,3 @@ export function isDate(y: number, m: number, d: number): boolean {
   const days = [31, y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
   return d <= days[m - 1]!;
 }
-
-/** YYYY-MM-DD. */
-export const formatDate = (d: PlainDate) =>
-  `${String(d.y).padStart(4, '0')}-${String(d.m).padStart(2, '0')}-${String(d.d).padStart(2, '0')}`;

@@ -1,7 +1,6 @@
 import type { FunnelGroup } from '../store/report-types.js';
 import { countryCode } from '../countries.js';
 import { parseDateRange, rangeInstants } from './date-range.js';
-import type { DayRange } from './date-range.js';
 import { invalidParameter, missingParameter } from './report-error.js';
 
 /** The funnel's report types: the response's key for the group, and what it groups by. */
@@ -29,7 +28,6 @@ export interface FunnelParams {
   /** The report type as the response names it, e.g. "Source". */
   reportType: string;
   groupBy: FunnelGroup;
-  range: DayRange;
   /** [start, end) in ms since the epoch. */
   start: number;
   end: number;
@@ -74,7 +72,6 @@ export function parseFunnelParams(get: (name: string) => string | undefined, tim
   return {
     reportType,
     groupBy: REPORT_TYPES[reportType]!,
-    range,
     ...rangeInstants(range, timeZone),
     skip: skipRaw === undefined ? 0 : wholeNumber('skip', skipRaw, 0, 1_000_000_000),
     limit: limitRaw === undefined ? MAX_LIMIT : wholeNumber('limit', limitRaw, 1, MAX_LIMIT),

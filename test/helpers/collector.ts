@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp, createDuckDBStore, createLogger } from '../../packages/collector/src/index.js';
-import type { AccountConfig, CollectorApp, ConfigFile, DuckDBStore } from '../../packages/collector/src/index.js';
+import type { AccountConfig, CollectorApp, ConfigFile, DuckDBStore, StoredEvent } from '../../packages/collector/src/index.js';
 
 export const ACCOUNT: AccountConfig = {
   id: '3f0c5a52-8d0e-4c5b-9a51-0f7c1f0e9b11',
@@ -64,3 +64,42 @@ export async function startCollector(config: Partial<ConfigFile> = {}, dataDir?:
     },
   };
 }
+
+/** A stored event with every field set, for tests that write to a store directly. */
+export const storedEvent = (eventId: string, fields: Partial<StoredEvent> = {}): StoredEvent => ({
+  accountId: 'acct',
+  eventId,
+  name: 'CUSTOM_EVENT',
+  step: null,
+  type: 'x',
+  ts: Date.now(),
+  receivedAt: Date.now(),
+  userId: 'u',
+  sessionId: 's',
+  pageUrl: null,
+  referrer: null,
+  category: null,
+  subCategory: null,
+  productId: null,
+  price: null,
+  currency: null,
+  quantity: null,
+  totalPrice: null,
+  orderNo: null,
+  source: 'Direct',
+  medium: null,
+  campaign: null,
+  device: 'PC',
+  browser: null,
+  os: null,
+  osVersion: null,
+  deviceClass: 'Desktop',
+  isBot: false,
+  country: null,
+  lang: null,
+  testMode: false,
+  held: false,
+  channel: 'test',
+  data: '{}',
+  ...fields,
+});

@@ -1,45 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDuckDBStore } from '../../packages/collector/src/index.js';
-import type { DuckDBStore, StoredEvent } from '../../packages/collector/src/index.js';
-import { tempDir } from '../helpers/collector.js';
+import type { DuckDBStore } from '../../packages/collector/src/index.js';
+import { storedEvent as event, tempDir } from '../helpers/collector.js';
 
-const event = (eventId: string, fields: Partial<StoredEvent> = {}): StoredEvent => ({
-  accountId: 'acct',
-  eventId,
-  name: 'CUSTOM_EVENT',
-  step: null,
-  type: 'x',
-  ts: Date.now(),
-  receivedAt: Date.now(),
-  userId: 'u',
-  sessionId: 's',
-  pageUrl: null,
-  referrer: null,
-  category: null,
-  subCategory: null,
-  productId: null,
-  price: null,
-  currency: null,
-  quantity: null,
-  totalPrice: null,
-  orderNo: null,
-  source: 'Direct',
-  medium: null,
-  campaign: null,
-  device: 'PC',
-  browser: null,
-  os: null,
-  osVersion: null,
-  deviceClass: 'Desktop',
-  isBot: false,
-  country: null,
-  lang: null,
-  testMode: false,
-  held: false,
-  channel: 'test',
-  data: '{}',
-  ...fields,
-});
 const entry = (key: string, value: unknown) => ({ accountId: 'acct', kind: 'test', key, value: JSON.stringify(value) });
 
 describe('store state written with the events (Store.insert options.state, getState)', () => {

@@ -9,6 +9,8 @@ export interface GroupCommit<T, R> {
   add(items: T[]): Promise<R[]>;
   /** Resolves when everything queued so far is committed (or failed). */
   drain(): Promise<void>;
+  /** Whether a commit is under way or items wait for one. */
+  pending(): boolean;
 }
 
 interface Waiter<R> {
@@ -63,5 +65,6 @@ export function groupCommit<T, R>(commit: (items: T[]) => Promise<R[]>, maxItems
     async drain() {
       while (running) await running;
     },
+    pending: () => !!running,
   };
 }

@@ -1,0 +1,50 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { createDuckDBStore } from '../../packages/collector/src/index.js';
+import type { DuckDBStore } from '../../packages/collector/src/index.js';
+import { storedEvent, tempDir } from '../helpers/collector.js';
+
+const walBytes = (dir: string) => {
+  const wal = join(dir, 'cartbeacon.duckdb.wal');
+  return existsSync(wal) ? statSync(wal).size : 0;
+};
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('the DuckDB store checkpoints off the request path', () => {
+  const cleanup: (() => unknown)[] = [];
+  afterEach(async () => {
+    for (const f of cleanup.splice(0).reverse()) await f();
+  });
+  const open = async (idleCheckpointMs: number) => {
+    const dir = tempDir();
+    const store: DuckDBStore = await createDuckDBStore({ dataDir: dir.path, threads: 1, idleCheckpointMs });
+    cleanup.push(() => dir.remove(), () => store.close());
+    return { dir: dir.path, store };
+  };
+  const batch = (n: number, tag: string) => Array.from({ length: n }, (_, i) => storedEvent(`${tag}-${i}`));
+
+  it('leaves the WAL to grow while writes go on, and checkpoints once they pause', async () => {
+    const { dir, store } = await open(300);
+    for (let i = 0; i < 5; i++) {
+      await store.insert(batch(200, `g${i}`));
+      await sleep(50);
+      // Commits made this way, within the idle time of each other, are in the WAL only.
+      expect(walBytes(dir)).toBeGreaterThan(0);
+    }
+    const grown = walBytes(dir);
+    await sleep(900);
+    expect(walBytes(dir)).toBeLessThan(grown);
+    expect(walBytes(dir)).toBe(0);
+    expect(await store.events('acct')).toHaveLength(1000);
+  });
+
+  it('keeps writing and deduplicating across an idle checkpoint', async () => {
+    const { store } = await open(50);
+    expect(await store.insert(batch(100, 'a'))).toEqual({ inserted: 100 });
+    await sleep(300);
+    const again = await Promise.all([store.insert(batch(100, 'a')), store.insert(batch(50, 'b'))]);
+    expect(again).toEqual([{ inserted: 0 }, { inserted: 50 }]);
+    expect(await store.events('acct')).toHaveLength(150);
+  });
+});

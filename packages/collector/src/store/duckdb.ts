@@ -188,10 +188,11 @@ export interface DuckDBStore extends Store {
 
 /**
  * The embedded store: one DuckDB file in the data directory. Writes go through one
- * connection in group commits: rows are appended to a connection-local staging table and
- * moved into `events` by one INSERT … ON CONFLICT DO NOTHING per commit, so a repeated
- * event id is stored once. DuckDB writes and syncs its WAL at COMMIT, so an insert that
- * resolved survives a crash.
+ * connection in group commits: a group's rows are appended straight into `events`, or,
+ * when one of its ids is stored already or repeats within it, appended to a
+ * connection-local staging table and moved by one INSERT … ON CONFLICT DO NOTHING, so a
+ * repeated event id is stored once. DuckDB writes and syncs its WAL at COMMIT, so an
+ * insert that resolved survives a crash; checkpoints run when writes pause.
  */
 export async function createDuckDBStore(options: DuckDBStoreOptions): Promise<DuckDBStore> {
   mkdirSync(options.dataDir, { recursive: true });

@@ -321,8 +321,12 @@ export async function createDuckDBStore(options: DuckDBStoreOptions): Promise<Du
       if (!unsaved || closed) return;
       if (writes.pending()) return checkpointWhenIdle();
       unsaved = false;
-      // A checkpoint that cannot run now (a reader's transaction) is tried after the next write.
-      onWriter(() => writer.run('CHECKPOINT')).catch(() => (unsaved = true));
+      // DuckDB refuses a checkpoint while a reader's snapshot predates an update (a held
+      // event's release): try again after another pause.
+      onWriter(() => writer.run('CHECKPOINT')).catch(() => {
+        unsaved = true;
+        checkpointWhenIdle();
+      });
     }, options.idleCheckpointMs ?? 500);
     idle.unref();
   };
@@ -359,10 +363,15 @@ export async function createDuckDBStore(options: DuckDBStoreOptions): Promise<Du
       closed = true;
       clearTimeout(idle);
       await writes.drain();
-      await onWriter(() => writer.run('CHECKPOINT'));
-      writer.closeSync();
-      reader.closeSync();
-      instance.closeSync();
+      try {
+        await onWriter(() => writer.run('CHECKPOINT'));
+      } catch {
+        // Refused while a report still reads: the WAL is replayed at the next start.
+      } finally {
+        writer.closeSync();
+        reader.closeSync();
+        instance.closeSync();
+      }
     },
   };
 }

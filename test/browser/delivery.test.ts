@@ -289,6 +289,40 @@ describe('delivery to the collector', () => {
     await waitForEvents(c, (ev) => ev.filter((e) => e.name === 'PAGE_VIEW' && e.pageUrl === shop.origin + '/click').length === 6, 'six page views of /click');
   }, 60_000);
 
+  it('delivers an event fired before IndexedDB answered, on a page left at once for another site', async () => {
+    // IndexedDB slow to answer (a busy machine): every success event comes 400 ms late.
+    const slowIndexedDB = `(() => {
+      const d = Object.getOwnPropertyDescriptor(IDBRequest.prototype, 'onsuccess');
+      Object.defineProperty(IDBRequest.prototype, 'onsuccess', { configurable: true, get: d.get,
+        set(h) { d.set.call(this, h && ((e) => setTimeout(() => h.call(this, e), 400))); } });
+    })();`;
+    const slow = await openTab(browser, [slowIndexedDB]);
+    try {
+      // Twice: a new visitor (no ids anywhere yet), then the same visitor coming back.
+      for (const id of ['first-visit', 'second-visit']) {
+        await slow.page.goto(shop.origin + '/click');
+        await trackerReady(slow.page);
+        await Promise.all([
+          slow.page.waitForURL(elsewhere.origin + '/pay'),
+          slow.page.evaluate(
+            ([productId, to]) => {
+              (window as any).cartbeacon.basket({ step: 'add', productId });
+              location.href = to!;
+            },
+            [id, elsewhere.origin + '/pay'],
+          ),
+        ]);
+        await waitFor(stored(id), { message: () => `${id}: the event fired before leaving` });
+      }
+      const [a, b] = [(await stored('first-visit')())![0]!, (await stored('second-visit')())![0]!];
+      expect(b.userId).toBe(a.userId);
+      expect(b.sessionId).toBe(a.sessionId);
+      expect(slow.errors.map(String)).toEqual([]);
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('delivers an event fired just before leaving for a site without the tracker', async () => {
     await tab.page.goto(shop.origin + '/click');
     await trackerReady(tab.page);

@@ -27,6 +27,8 @@ function fakeCollector() {
   };
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
 const originals = { pushState: history.pushState, replaceState: history.replaceState };
 let collector: ReturnType<typeof fakeCollector>;
 let db: IDBFactory;
@@ -35,8 +37,10 @@ beforeEach(() => {
   // Timers advance with real time; what a test leaves scheduled (a retry, a lock wait)
   // is cleared after it, so no tracker of one test acts in the next.
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'], shouldAdvanceTime: true });
+  // A new browser: empty IndexedDB and localStorage.
   db = new IDBFactory();
   globalThis.indexedDB = db;
+  localStorage.clear();
   collector = fakeCollector();
   vi.stubGlobal('fetch', collector.fetch);
   history.replaceState(null, '', '/start');
@@ -125,9 +129,13 @@ describe('createTracker', () => {
     const [a, b] = collector.events();
     expect(b!.userId).toBe(a!.userId);
     expect(b!.sessionId).toBe(a!.sessionId);
-    // 31 minutes later, the same browser starts a new session.
+    // 31 minutes later, the same browser starts a new session (the session's last activity
+    // moved back, in IndexedDB and in its localStorage copy).
     const stored = await openKv('cartbeacon').get(['s']);
-    await openKv('cartbeacon').put([['s', { ...stored[0], t: Date.now() - 31 * 60e3 }]]);
+    const idle = { ...stored[0], t: Date.now() - 31 * 60e3 };
+    await openKv('cartbeacon').put([['s', idle]]);
+    const copy = JSON.parse(localStorage.getItem('cartbeacon-ids')!);
+    localStorage.setItem('cartbeacon-ids', JSON.stringify([copy[0], idle, copy[2]]));
     make().custom('later');
     await vi.waitFor(() => expect(collector.events()).toHaveLength(3));
     expect(collector.events()[2]!.userId).toBe(a!.userId);
@@ -254,6 +262,30 @@ describe('createTracker', () => {
     expect(beacons).toHaveLength(1);
   });
 
+  it('stamps an event made before IndexedDB answers, so that a page left in that moment beacons it with the ids', async () => {
+    const beacons: Record<string, any>[] = [];
+    Object.defineProperty(navigator, 'sendBeacon', {
+      configurable: true,
+      value: (_u: string, d: string) => (beacons.push(...JSON.parse(d)), true),
+    });
+    // A new visitor leaves in the same moment as the first event: no ids anywhere yet.
+    make().custom('at once');
+    dispatchEvent(new Event('pagehide'));
+    const [first] = beacons.filter((e) => e.type === 'at once');
+    expect(first).toMatchObject({ userId: expect.stringMatching(UUID), sessionId: expect.stringMatching(UUID) });
+    // The next page keeps them, in IndexedDB too. (The page left is still alive here and
+    // sends the event too: the collector stores a repeated eventId once.)
+    make().custom('next page');
+    const types = () => [...new Map(collector.events().map((e) => [e.eventId, e.type])).values()].sort();
+    await vi.waitFor(() => expect(types()).toEqual(['at once', 'next page']));
+    for (const e of collector.events()) expect([e.userId, e.sessionId]).toEqual([first!.userId, first!.sessionId]);
+    expect(await openKv('cartbeacon').get(['b'])).toEqual([first!.userId]);
+    // A returning visitor's page, left at once: the ids are known before IndexedDB answers.
+    make().custom('left again');
+    dispatchEvent(new Event('pagehide'));
+    expect(beacons.find((e) => e.type === 'left again')).toMatchObject({ userId: first!.userId, sessionId: first!.sessionId });
+  });
+
   describe('privacy', () => {
     it('sends nothing under Global Privacy Control, unless consent(true)', async () => {
       Object.defineProperty(navigator, 'globalPrivacyControl', { configurable: true, get: () => true });
@@ -307,9 +339,15 @@ describe('createTracker', () => {
       await vi.waitFor(async () => expect(await queued()).toEqual([]));
       expect(await openKv('cartbeacon').get(['b', 's', 'k'])).toEqual([undefined, undefined, 0]);
       onLine.mockReturnValue(true);
+      // The refusal holds from the next page's first moment, even when it is left at once.
+      const beacons: string[] = [];
+      Object.defineProperty(navigator, 'sendBeacon', { configurable: true, value: (_u: string, d: string) => (beacons.push(d), true) });
       make().custom('next page');
+      dispatchEvent(new Event('pagehide'));
       await new Promise((r) => setTimeout(r, 50));
       expect(collector.sent).toHaveLength(0);
+      expect(beacons).toEqual([]);
+      expect(JSON.parse(localStorage.getItem('cartbeacon-ids')!)).toEqual([null, null, false]);
     });
   });
 

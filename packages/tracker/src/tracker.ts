@@ -74,6 +74,12 @@ const bytes = (s: string) => new Blob([s]).size;
 
 /** The localStorage key of events a page could not queue before it went away. */
 const PENDING = 'cartbeacon-pending';
+/**
+ * The localStorage key of a copy of the ids and the consent choice, read synchronously at
+ * start: an event made before IndexedDB answers gets the visitor's ids at once, and can
+ * leave by beacon if the page is left in the same moment.
+ */
+const IDS = 'cartbeacon-ids';
 
 export function createTracker(options: TrackerOptions): Tracker {
   // The JSON round trip drops options given as undefined, so that they keep their default.
@@ -102,6 +108,19 @@ export function createTracker(options: TrackerOptions): Tracker {
   let consent: boolean | undefined;
   let browserId: string | undefined;
   let session: Session | undefined;
+  try {
+    [browserId, session, consent] = JSON.parse(localStorage.getItem(IDS)!) || [];
+  } catch {
+    // no localStorage, or not ours: IndexedDB alone
+  }
+  // Copies the ids and the consent choice to localStorage.
+  const mirror = () => {
+    try {
+      localStorage.setItem(IDS, JSON.stringify([browserId, session, consent]));
+    } catch (e) {
+      log(e);
+    }
+  };
   let campaign = campaignKey(location.href);
   let lastUrl = '';
   let referrer = document.referrer;
@@ -121,26 +140,25 @@ export function createTracker(options: TrackerOptions): Tracker {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let seq = 0;
 
-  // Every storage step runs on this chain, in call order.
-  let chain: Promise<unknown> = meta.get(['b', 'k', 's']).then(([b, k, s]) => {
-    browserId = b;
-    session = s;
-    if (k != null) consent = !!k;
-  });
-  const then = (fn: () => unknown) => (chain = chain.then(fn).catch(log));
-
   // 0: drop, 1: wait for consent, 2: go.
   const state = () =>
     consent ? 2 : consent === false || (o.respectOptOut && optedOut()) ? 0 : o.requireConsent ? 1 : 2;
 
+  // Every storage step runs on this chain, in call order. IndexedDB holds the ids (shared
+  // by all tabs); the localStorage copy stands in until it answers, and for it if it lost them.
   // Where the visitor may be tracked, the ids exist from the start, so that a new visitor's
   // first event can be stamped at once too (the automatic page view waits for the page's
   // load event now, and need not be that first event).
-  then(async () => {
-    if (state() < 2 || (browserId && session)) return;
-    await meta.upd<string>('b', (v) => (browserId = v || uuid()));
-    await meta.upd<Session>('s', (s) => (session = touchSession(s, Date.now(), campaign)));
+  let chain: Promise<unknown> = meta.get(['b', 'k', 's']).then(async ([b, k, s]) => {
+    browserId = b || browserId;
+    session = s || session;
+    if (k != null) consent = !!k;
+    if (state() < 2 || (b && s)) return;
+    await meta.upd<string>('b', (v) => (browserId = v || browserId || uuid()));
+    await meta.upd<Session>('s', (v) => (session = touchSession(v || session, Date.now(), campaign)));
+    mirror();
   });
+  const then = (fn: () => unknown) => (chain = chain.then(fn).catch(log));
 
   const sendable = ([, held]: Item) => held !== pageId;
 
@@ -154,6 +172,7 @@ export function createTracker(options: TrackerOptions): Tracker {
     if (!browserId) await meta.upd<string>('b', (v) => (browserId = v || uuid()));
     // The stored session, or this page's if it is newer (an event already stamped from memory).
     await meta.upd<Session>('s', (s) => (session = touchSession(!s || (session && session.t > s.t) ? session : s, e.timestamp, campaign)));
+    mirror();
     e.userId ??= browserId;
     e.sessionId ??= session!.i;
     unsent.set(e.eventId, item);
@@ -162,9 +181,17 @@ export function createTracker(options: TrackerOptions): Tracker {
     schedule(0);
   }
 
+  // The ids now, from memory: the event can leave by beacon at once.
+  function stamp(item: Item) {
+    const e = item[0];
+    session = touchSession(session, e.timestamp, campaign);
+    e.userId = browserId;
+    e.sessionId = session.i;
+    unsent.set(e.eventId, item);
+  }
+
   function track(fields: Fields, opts?: EventOptions) {
-    const now = Date.now();
-    const e = { pageUrl: location.href, referrer, ...fields, eventId: uuid(), timestamp: now } as Item[0];
+    const e = { pageUrl: location.href, referrer, ...fields, eventId: uuid(), timestamp: Date.now() } as Item[0];
     if (o.testMode) e.testMode = true;
     const item: Item = [e, opts?.nextPage ? pageId : '', seq++];
     // Once the ids are known, the event gets them now and can leave by beacon at once: a
@@ -172,12 +199,7 @@ export function createTracker(options: TrackerOptions): Tracker {
     // time for the IndexedDB writes below.
     if (state() > 1) {
       fresh.add(item);
-      if (browserId && session) {
-        session = touchSession(session, now, campaign);
-        e.userId = browserId;
-        e.sessionId = session.i;
-        unsent.set(e.eventId, item);
-      }
+      if (browserId && session) stamp(item);
     }
     then(() => {
       const s = state();
@@ -324,6 +346,13 @@ export function createTracker(options: TrackerOptions): Tracker {
     ),
     consent: safe((granted: boolean) => {
       consent = !!granted;
+      if (!granted) {
+        browserId = session = undefined;
+        unsent.clear();
+        fresh.clear();
+      }
+      // The choice holds from the next page's first moment, before IndexedDB answers.
+      mirror();
       then(async () => {
         await meta.put([['k', granted ? 1 : 0]]);
         const held = waiting;
@@ -331,9 +360,9 @@ export function createTracker(options: TrackerOptions): Tracker {
         if (granted) {
           for (const item of held) await write(item);
         } else {
+          // Ids a write under way had made again are forgotten too.
           browserId = session = undefined;
-          unsent.clear();
-          fresh.clear();
+          mirror();
           await meta.drop(['b', 's']);
           await queue.wipe();
           localStorage.removeItem(PENDING);
@@ -366,6 +395,14 @@ export function createTracker(options: TrackerOptions): Tracker {
     // Going away: what this page has not sent leaves by beacon, and what did not reach the
     // IndexedDB queue yet is kept in localStorage (written at once) for the next page.
     const leave = safe(() => {
+      // Left before IndexedDB answered (a new visitor, no copy of the ids yet): new ids now,
+      // copied for the next page, so that these events can leave too.
+      for (const item of fresh)
+        if (!item[0].userId && state() > 1) {
+          browserId ||= uuid();
+          stamp(item);
+          mirror();
+        }
       beacon();
       if (fresh.size) localStorage.setItem(PENDING, JSON.stringify([...JSON.parse(localStorage.getItem(PENDING) || '[]'), ...fresh]));
     });

@@ -140,6 +140,9 @@ export function createTracker(options: TrackerOptions): Tracker {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let seq = 0;
 
+  // The session in `s` (as stored) or this page's, whichever saw an event last.
+  const newer = (s?: Session) => (!s || (session && session.t > s.t) ? session : s);
+
   // 0: drop, 1: wait for consent, 2: go.
   const state = () =>
     consent ? 2 : consent === false || (o.respectOptOut && optedOut()) ? 0 : o.requireConsent ? 1 : 2;
@@ -151,11 +154,11 @@ export function createTracker(options: TrackerOptions): Tracker {
   // load event now, and need not be that first event).
   let chain: Promise<unknown> = meta.get(['b', 'k', 's']).then(async ([b, k, s]) => {
     browserId = b || browserId;
-    session = s || session;
+    session = newer(s);
     if (k != null) consent = !!k;
     if (state() < 2 || (b && s)) return;
     await meta.upd<string>('b', (v) => (browserId = v || browserId || uuid()));
-    await meta.upd<Session>('s', (v) => (session = touchSession(v || session, Date.now(), campaign)));
+    await meta.upd<Session>('s', (v) => (session = touchSession(newer(v), Date.now(), campaign)));
     mirror();
   });
   const then = (fn: () => unknown) => (chain = chain.then(fn).catch(log));
@@ -171,7 +174,7 @@ export function createTracker(options: TrackerOptions): Tracker {
     const e = item[0];
     if (!browserId) await meta.upd<string>('b', (v) => (browserId = v || uuid()));
     // The stored session, or this page's if it is newer (an event already stamped from memory).
-    await meta.upd<Session>('s', (s) => (session = touchSession(!s || (session && session.t > s.t) ? session : s, e.timestamp, campaign)));
+    await meta.upd<Session>('s', (s) => (session = touchSession(newer(s), e.timestamp, campaign)));
     mirror();
     e.userId ??= browserId;
     e.sessionId ??= session!.i;
@@ -360,8 +363,10 @@ export function createTracker(options: TrackerOptions): Tracker {
         if (granted) {
           for (const item of held) await write(item);
         } else {
-          // Ids a write under way had made again are forgotten too.
+          // What a write under way had made again is forgotten too.
           browserId = session = undefined;
+          unsent.clear();
+          fresh.clear();
           mirror();
           await meta.drop(['b', 's']);
           await queue.wipe();

@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { IDBFactory } from 'fake-indexeddb';
 import { createTracker } from '../../packages/tracker/src/tracker.js';
-import type { TrackerOptions } from '../../packages/tracker/src/tracker.js';
+import type { Tracker, TrackerOptions } from '../../packages/tracker/src/tracker.js';
 import { openKv } from '../../packages/tracker/src/kv.js';
 
 type Sent = { url: string; events: Record<string, unknown>[] };
@@ -46,8 +46,12 @@ beforeEach(() => {
   history.replaceState(null, '', '/start');
 });
 afterEach(async () => {
-  // Let the test's trackers finish what they started (IndexedDB work ends in timers), so
-  // that the timers it leaves are fake ones, cleared here, not real ones that fire later.
+  // Let the test's trackers finish what they started (IndexedDB work ends in timers, and a
+  // send in the next test's collector), so that the timers they leave are fake ones, cleared
+  // here, not real ones that fire later. A flush that cannot end (a fetch that never
+  // answers) is given up after a while.
+  const settled = Promise.all(made.splice(0).map((t) => t.flush()));
+  await Promise.race([settled, new Promise((r) => setTimeout(r, 1000))]);
   await new Promise((r) => setTimeout(r, 30));
   vi.clearAllTimers();
   vi.useRealTimers();
@@ -55,8 +59,13 @@ afterEach(async () => {
   Object.assign(history, originals);
 });
 
-const make = (options: Partial<TrackerOptions> = {}) =>
-  createTracker({ endpoint: 'https://collector.test/', apiKey: 'key 1', pageViews: false, ...options });
+/** The trackers a test made, settled after it. */
+const made: Tracker[] = [];
+const make = (options: Partial<TrackerOptions> = {}) => {
+  const t = createTracker({ endpoint: 'https://collector.test/', apiKey: 'key 1', pageViews: false, ...options });
+  made.push(t);
+  return t;
+};
 
 const queued = async () => (await openKv('cartbeacon-queue').all()).map(([, item]) => item[0]);
 
@@ -284,6 +293,7 @@ describe('createTracker', () => {
     make().custom('left again');
     dispatchEvent(new Event('pagehide'));
     expect(beacons.find((e) => e.type === 'left again')).toMatchObject({ userId: first!.userId, sessionId: first!.sessionId });
+    await vi.waitFor(() => expect(types()).toContain('left again'));
   });
 
   describe('privacy', () => {

@@ -16,9 +16,10 @@ describe('the DuckDB store checkpoints off the request path', () => {
   afterEach(async () => {
     for (const f of cleanup.splice(0).reverse()) await f();
   });
-  const open = async (idleCheckpointMs: number) => {
+  // The other tests checkpoint at any WAL size.
+  const open = async (idleCheckpointMs: number, idleCheckpointMinBytes = 0) => {
     const dir = tempDir();
-    const store: DuckDBStore = await createDuckDBStore({ dataDir: dir.path, threads: 1, idleCheckpointMs });
+    const store: DuckDBStore = await createDuckDBStore({ dataDir: dir.path, threads: 1, idleCheckpointMs, idleCheckpointMinBytes });
     cleanup.push(() => dir.remove(), () => store.close());
     return { dir: dir.path, store };
   };
@@ -37,6 +38,18 @@ describe('the DuckDB store checkpoints off the request path', () => {
     expect(walBytes(dir)).toBeLessThan(grown);
     expect(walBytes(dir)).toBe(0);
     expect(await store.events('acct')).toHaveLength(1000);
+  });
+
+  it('leaves a WAL under the minimum for a later pause, and checkpoints one past it', async () => {
+    const { dir, store } = await open(100, 2 ** 20);
+    await store.insert(batch(20, 'trickle'));
+    await sleep(400);
+    // A trickle of events does not pay for a checkpoint at every pause.
+    expect(walBytes(dir)).toBeGreaterThan(0);
+    for (let i = 0; walBytes(dir) < 2 ** 20; i++) await store.insert(batch(500, `burst${i}`));
+    await sleep(400);
+    expect(walBytes(dir)).toBe(0);
+    expect((await store.events('acct')).length).toBeGreaterThan(500);
   });
 
   it('tries a checkpoint again when a reader held it off', async () => {

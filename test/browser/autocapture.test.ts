@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { Browser, Page } from 'playwright-core';
 import type { StoredEvent } from '../../packages/collector/src/index.js';
 import { autoShopPages, CATALOG } from '../../examples/shop/auto-pages.mjs';
-import { assertBuilt, byName, countIds, flush, launchChromium, openTab, sent, startCollector, startShop, summary, waitForEvents } from './harness.js';
+import { assertBuilt, byName, countIds, flush, launchChromium, openTab, sent, startCollector, startShop, summary, trackerReady, waitForEvents } from './harness.js';
 import type { Collector, Shop, Tab } from './harness.js';
 
 const { MUG, POT, SHIRT, TEE, MARKUP_BASKET, GTM_BASKET, total } = CATALOG;
@@ -89,6 +89,7 @@ beforeAll(async () => {
     if (path === '/off/all') return allOffPage('data-schema="false" data-datalayer="false" data-markup="false" data-vitals="false"');
     if (path === '/off/pages') return allOffPage('data-auto="false"');
     if (path === '/heavy') return heavyPage();
+    if (path === '/early') return allOffPage('data-vitals="false"');
     if (path === '/own/search')
       // A shop that reports its page view and search itself, as the demo shop does.
       return `<!doctype html><html><head><meta charset="utf-8"><title>Search</title><script>
@@ -329,6 +330,24 @@ describe('auto-capture in chromium', () => {
     await tab.page.goto(`${shop.origin}/plain/cart`);
     await waitForEvents(c, (ev) => byName(ev, 'PAGE_VIEW').length === 1, 'the page view');
     expect(funnel(await c.events())).toEqual(rows([['/plain/cart', ['PAGE_VIEW', 'Page', null]]]));
+  });
+
+  it('records a basket click made while the auto-capture chunk is still loading, once it has', async () => {
+    // A slow network: the chunk arrives 1.5 s after it was asked for.
+    let arrived = false;
+    await tab.context.route('**/cartbeacon-auto.js', async (r) => {
+      await new Promise((ok) => setTimeout(ok, 1500));
+      arrived = true;
+      await r.continue();
+    });
+    await tab.page.goto(`${shop.origin}/early`, { waitUntil: 'commit' });
+    await trackerReady(tab.page);
+    await tab.page.click('#add');
+    expect(arrived).toBe(false);
+    await waitForEvents(c, (ev) => has(ev, 'BASKET_OPERATIONS', 'add'), 'the basket add');
+    await flush(tab.page);
+    const adds = byName(await c.events(), 'BASKET_OPERATIONS');
+    expect(adds.map((e) => [e.step, e.productId])).toEqual([['add', 'OFF-1']]);
   });
 
   it('adds no long task: a page with a 400-variant ProductGroup and 300 marked products is read in idle time', async () => {

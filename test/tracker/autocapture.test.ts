@@ -347,6 +347,22 @@ describe('data-cartbeacon markup', () => {
     ]);
   });
 
+  it('records the basket clicks and submits made before it started, as cartbeacon.js keeps them while the chunk loads', async () => {
+    load('markup-product.html');
+    const early: Event[] = [];
+    const keep = (e: Event) => early.push(e);
+    for (const t of ['click', 'submit']) document.addEventListener(t, keep, true);
+    submit('buy');
+    document.querySelector<HTMLElement>('#add-pot span')!.click();
+    document.querySelector<HTMLElement>('h1')!.click();
+    for (const t of ['click', 'submit']) document.removeEventListener(t, keep, true);
+    const { of } = await capture({ early });
+    expect(of('basket')).toEqual([
+      { productId: 'mug-1', price: 12.5, currency: 'EUR', quantity: 2, step: 'add' },
+      { productId: 'pot-2', price: 24, currency: 'EUR', quantity: 1, step: 'add' },
+    ]);
+  });
+
   it('a basket container is CHECKOUT basket with its lines; remove takes the line it sits in; data-cartbeacon-page names the page', async () => {
     load('markup-cart.html');
     const { of } = await capture();

@@ -64,10 +64,17 @@ if (!queued || Array.isArray(queued)) {
       vitals: on('vitals') && (() => import(endpoint + 'cartbeacon-vitals.js').then((m) => m.v(tracker), () => {})),
     };
     let loaded: unknown;
+    // Clicks and submits until the chunk has loaded (a slow network), for it to find the
+    // basket buttons among them.
+    const early: Event[] = (auto.early = []);
+    for (const t of ['click', 'submit']) document.addEventListener(t, (e) => loaded || early.push(e), true);
     const fallback = () => loaded || (auto.pages && tracker.page());
     // In the capture phase, so that it comes before the tracker's own pagehide (its beacon).
     addEventListener('pagehide', fallback, true);
-    import(endpoint + 'cartbeacon-auto.js').then((m) => (loaded = m.a(tracker, auto) || 1), fallback);
+    import(endpoint + 'cartbeacon-auto.js').then(
+      (m) => (loaded = m.a(tracker, auto) || 1),
+      () => (fallback(), (loaded = 1)),
+    );
   } catch {
     // never throw into the host page
   }

@@ -30,6 +30,11 @@ export interface AutoOptions {
    * own page view and, with it, the search; the products it viewed; its searches).
    */
   own?: [method: string, arg: any, href: string][];
+  /**
+   * Clicks and submits made before auto-capture started (cartbeacon.js records them while
+   * this chunk loads): the basket buttons and forms among them are recorded now.
+   */
+  early?: Event[];
 }
 
 const BASKET = /^(add|remove)$/;
@@ -130,16 +135,14 @@ export function autoCapture(t: Tracker, o: AutoOptions = {}): void {
     // sendBeacon.
     addEventListener('pagehide', run, true);
     watchHistory(() => idle(run));
-    if (o.markup != false)
-      for (const type of ['click', 'submit'])
-        document.addEventListener(
-          type,
-          (e) => {
-            const el = (e.target as Element).closest?.<HTMLElement>('[data-cartbeacon=add],[data-cartbeacon=remove]');
-            if (el && (type == 'submit') == (el.tagName == 'FORM')) markup(el);
-          },
-          true,
-        );
+    if (o.markup != false) {
+      const basket = (e: Event) => {
+        const el = (e.target as Element).closest?.<HTMLElement>('[data-cartbeacon=add],[data-cartbeacon=remove]');
+        if (el && (e.type == 'submit') == (el.tagName == 'FORM')) markup(el);
+      };
+      for (const type of ['click', 'submit']) document.addEventListener(type, basket, true);
+      o.early?.forEach(basket);
+    }
   } catch {
     // never throw into the host page
   }

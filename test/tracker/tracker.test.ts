@@ -361,6 +361,76 @@ describe('createTracker', () => {
     });
   });
 
+  describe('privacy: the stored choice and the localStorage copy of the ids', () => {
+    const beacons: Record<string, any>[] = [];
+    beforeEach(() => {
+      beacons.length = 0;
+      Object.defineProperty(navigator, 'sendBeacon', {
+        configurable: true,
+        value: (_u: string, d: string) => (beacons.push(...JSON.parse(d)), true),
+      });
+    });
+    const copy = () => JSON.parse(localStorage.getItem('cartbeacon-ids')!);
+
+    it('a refusal in IndexedDB takes back what a stale copy of the ids stamped before it answered', async () => {
+      const first = make();
+      first.custom('before');
+      await vi.waitFor(() => expect(collector.events()).toHaveLength(1));
+      first.consent(false);
+      await first.flush();
+      // A copy that still has ids (as a page of a version without it could leave behind).
+      const { userId, sessionId } = collector.events()[0]!;
+      localStorage.setItem('cartbeacon-ids', JSON.stringify([userId, { i: sessionId, s: Date.now(), t: Date.now(), c: '' }, null]));
+      const t = make();
+      t.custom('stamped from the copy');
+      await t.flush();
+      dispatchEvent(new Event('pagehide'));
+      await new Promise((r) => setTimeout(r, 50));
+      expect(beacons).toEqual([]);
+      expect(collector.events()).toHaveLength(1);
+      expect(copy()).toEqual([null, null, false]);
+    });
+
+    it("another tab's refusal holds in this one at once", async () => {
+      const here = make();
+      here.custom('before');
+      await vi.waitFor(() => expect(collector.events()).toHaveLength(1));
+      const other = make();
+      other.consent(false);
+      // What the browser tells the other tabs when one changes localStorage.
+      dispatchEvent(new StorageEvent('storage', { key: 'cartbeacon-ids', newValue: localStorage.getItem('cartbeacon-ids') }));
+      here.custom('after the refusal');
+      dispatchEvent(new Event('pagehide'));
+      await here.flush();
+      await new Promise((r) => setTimeout(r, 50));
+      expect(collector.events().map((e) => e.type)).toEqual(['before']);
+      expect(beacons).toEqual([]);
+      expect(copy()).toEqual([null, null, false]);
+    });
+
+    it('consent() called before IndexedDB answers wins over the stored choice', async () => {
+      const t = make({ requireConsent: true });
+      t.consent(true);
+      t.custom('granted');
+      await vi.waitFor(() => expect(collector.events()).toHaveLength(1));
+      // The next page withdraws at once (a consent manager replaying the visitor's choice).
+      const next = make({ requireConsent: true });
+      next.consent(false);
+      next.custom('withdrawn');
+      dispatchEvent(new Event('pagehide'));
+      await next.flush();
+      await new Promise((r) => setTimeout(r, 50));
+      expect(collector.events().map((e) => e.type)).toEqual(['granted']);
+      expect(beacons.filter((e) => e.type === 'withdrawn')).toEqual([]);
+      expect(await openKv('cartbeacon').get(['b', 'k'])).toEqual([undefined, 0]);
+      // And the other way round: consent given at once over a stored refusal.
+      const again = make({ requireConsent: true });
+      again.consent(true);
+      again.custom('given again');
+      await vi.waitFor(() => expect(collector.events().map((e) => e.type)).toEqual(['granted', 'given again']));
+    });
+  });
+
   it('delivers with IndexedDB broken, from memory', async () => {
     globalThis.indexedDB = {
       open() {

@@ -106,10 +106,13 @@ export function createTracker(options: TrackerOptions): Tracker {
     };
 
   let consent: boolean | undefined;
+  // consent() was called on this page: its choice, not the stored one, holds.
+  let chosen: unknown;
   let browserId: string | undefined;
   let session: Session | undefined;
   try {
-    [browserId, session, consent] = JSON.parse(localStorage.getItem(IDS)!) || [];
+    const copy = JSON.parse(localStorage.getItem(IDS)!);
+    if (Array.isArray(copy)) [browserId, session, consent] = copy;
   } catch {
     // no localStorage, or not ours: IndexedDB alone
   }
@@ -140,6 +143,14 @@ export function createTracker(options: TrackerOptions): Tracker {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let seq = 0;
 
+  // A refusal: the ids and what this page has not sent are forgotten, the copy says so.
+  const forget = () => {
+    browserId = session = undefined;
+    unsent.clear();
+    fresh.clear();
+    mirror();
+  };
+
   // The session in `s` (as stored) or this page's, whichever saw an event last.
   const newer = (s?: Session) => (!s || (session && session.t > s.t) ? session : s);
 
@@ -153,12 +164,16 @@ export function createTracker(options: TrackerOptions): Tracker {
   // first event can be stamped at once too (the automatic page view waits for the page's
   // load event now, and need not be that first event).
   let chain: Promise<unknown> = meta.get(['b', 'k', 's']).then(async ([b, k, s]) => {
+    if (k != null && !chosen) consent = !!k;
+    // Refused (in IndexedDB, or on this page meanwhile): what the copy had stamped goes too.
+    if (consent === false) return forget();
     browserId = b || browserId;
     session = newer(s);
-    if (k != null) consent = !!k;
-    if (state() < 2 || (b && s)) return;
-    await meta.upd<string>('b', (v) => (browserId = v || browserId || uuid()));
-    await meta.upd<Session>('s', (v) => (session = touchSession(newer(v), Date.now(), campaign)));
+    if (state() < 2) return;
+    if (!(b && s)) {
+      await meta.upd<string>('b', (v) => (browserId = v || browserId || uuid()));
+      await meta.upd<Session>('s', (v) => (session = touchSession(newer(v), Date.now(), campaign)));
+    }
     mirror();
   });
   const then = (fn: () => unknown) => (chain = chain.then(fn).catch(log));
@@ -175,6 +190,8 @@ export function createTracker(options: TrackerOptions): Tracker {
     if (!browserId) await meta.upd<string>('b', (v) => (browserId = v || uuid()));
     // The stored session, or this page's if it is newer (an event already stamped from memory).
     await meta.upd<Session>('s', (s) => (session = touchSession(newer(s), e.timestamp, campaign)));
+    // Refused while these ran.
+    if (state() < 2) return;
     mirror();
     e.userId ??= browserId;
     e.sessionId ??= session!.i;
@@ -207,6 +224,9 @@ export function createTracker(options: TrackerOptions): Tracker {
     then(() => {
       const s = state();
       if (s > 1) return write(item);
+      // Stamped before a refusal (or the stored choice) was known: not for the beacon.
+      unsent.delete(e.eventId);
+      fresh.delete(item);
       if (s) waiting.push(item);
       return 0;
     });
@@ -349,13 +369,9 @@ export function createTracker(options: TrackerOptions): Tracker {
     ),
     consent: safe((granted: boolean) => {
       consent = !!granted;
-      if (!granted) {
-        browserId = session = undefined;
-        unsent.clear();
-        fresh.clear();
-      }
+      chosen = 1;
       // The choice holds from the next page's first moment, before IndexedDB answers.
-      mirror();
+      granted ? mirror() : forget();
       then(async () => {
         await meta.put([['k', granted ? 1 : 0]]);
         const held = waiting;
@@ -364,10 +380,7 @@ export function createTracker(options: TrackerOptions): Tracker {
           for (const item of held) await write(item);
         } else {
           // What a write under way had made again is forgotten too.
-          browserId = session = undefined;
-          unsent.clear();
-          fresh.clear();
-          mirror();
+          forget();
           await meta.drop(['b', 's']);
           await queue.wipe();
           localStorage.removeItem(PENDING);
@@ -412,6 +425,16 @@ export function createTracker(options: TrackerOptions): Tracker {
       if (fresh.size) localStorage.setItem(PENDING, JSON.stringify([...JSON.parse(localStorage.getItem(PENDING) || '[]'), ...fresh]));
     });
     addEventListener('pagehide', leave);
+    // Another tab's refusal holds here too.
+    addEventListener(
+      'storage',
+      safe((e: StorageEvent) => {
+        if (e.key == IDS && JSON.parse(e.newValue!)[2] === false) {
+          consent = false;
+          forget();
+        }
+      }),
+    );
     document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && leave());
     if (o.pageViews) {
       watchHistory(safe((href: string) => page(undefined, undefined, href)));

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createDuckDBStore } from '../../packages/collector/src/index.js';
@@ -33,10 +33,7 @@ describe('the DuckDB store checkpoints off the request path', () => {
       // Commits made this way, within the idle time of each other, are in the WAL only.
       expect(walBytes(dir)).toBeGreaterThan(0);
     }
-    const grown = walBytes(dir);
-    await sleep(900);
-    expect(walBytes(dir)).toBeLessThan(grown);
-    expect(walBytes(dir)).toBe(0);
+    await vi.waitFor(() => expect(walBytes(dir)).toBe(0), { timeout: 5000, interval: 50 });
     expect(await store.events('acct')).toHaveLength(1000);
   });
 
@@ -47,8 +44,7 @@ describe('the DuckDB store checkpoints off the request path', () => {
     // A trickle of events does not pay for a checkpoint at every pause.
     expect(walBytes(dir)).toBeGreaterThan(0);
     for (let i = 0; walBytes(dir) < 2 ** 20; i++) await store.insert(batch(500, `burst${i}`));
-    await sleep(400);
-    expect(walBytes(dir)).toBe(0);
+    await vi.waitFor(() => expect(walBytes(dir)).toBe(0), { timeout: 5000, interval: 50 });
     expect((await store.events('acct')).length).toBeGreaterThan(500);
   });
 
@@ -66,8 +62,7 @@ describe('the DuckDB store checkpoints off the request path', () => {
     expect(walBytes(dir)).toBeGreaterThan(0);
     await reader.run('COMMIT');
     reader.closeSync();
-    await sleep(400);
-    expect(walBytes(dir)).toBe(0);
+    await vi.waitFor(() => expect(walBytes(dir)).toBe(0), { timeout: 5000, interval: 50 });
     expect((await store.events('acct')).map((e) => [e.eventId, e.held])).toEqual([
       ['held', false],
       ['release', false],
@@ -77,8 +72,7 @@ describe('the DuckDB store checkpoints off the request path', () => {
   it('keeps writing and deduplicating across an idle checkpoint', async () => {
     const { dir, store } = await open(50);
     expect(await store.insert(batch(100, 'a'))).toEqual({ inserted: 100 });
-    await sleep(300);
-    expect(walBytes(dir)).toBe(0);
+    await vi.waitFor(() => expect(walBytes(dir)).toBe(0), { timeout: 5000, interval: 50 });
     const again = await Promise.all([store.insert(batch(100, 'a')), store.insert(batch(50, 'b'))]);
     expect(again).toEqual([{ inserted: 0 }, { inserted: 50 }]);
     expect(await store.events('acct')).toHaveLength(150);

@@ -56,6 +56,7 @@ afterEach(async () => {
   vi.clearAllTimers();
   vi.useRealTimers();
   vi.unstubAllGlobals();
+  vi.restoreAllMocks();
   Object.assign(history, originals);
 });
 
@@ -347,7 +348,8 @@ describe('createTracker', () => {
       t.consent(false);
       t.custom('after refusal');
       await vi.waitFor(async () => expect(await queued()).toEqual([]));
-      expect(await openKv('cartbeacon').get(['b', 's', 'k'])).toEqual([undefined, undefined, 0]);
+      // The choice is stored last, once the rest is gone.
+      await vi.waitFor(async () => expect(await openKv('cartbeacon').get(['b', 's', 'k'])).toEqual([undefined, undefined, 0]));
       onLine.mockReturnValue(true);
       // The refusal holds from the next page's first moment, even when it is left at once.
       const beacons: string[] = [];
@@ -406,6 +408,70 @@ describe('createTracker', () => {
       expect(collector.events().map((e) => e.type)).toEqual(['before']);
       expect(beacons).toEqual([]);
       expect(copy()).toEqual([null, null, false]);
+    });
+
+    it('a refusal that reached only the copy (the page was left at once) wins over a stored grant, and its storage is cleared', async () => {
+      const onLine = vi.spyOn(navigator, 'onLine', 'get').mockReturnValue(false);
+      const t = make();
+      t.consent(true);
+      t.custom('queued while offline');
+      await vi.waitFor(async () => expect(await queued()).toHaveLength(1));
+      // A page that refused and went away before its IndexedDB step: the copy alone says so.
+      localStorage.setItem('cartbeacon-ids', JSON.stringify([null, null, false]));
+      onLine.mockReturnValue(true);
+      const next = make();
+      next.custom('after the refusal');
+      await next.flush();
+      dispatchEvent(new Event('pagehide'));
+      await vi.waitFor(async () => expect(await openKv('cartbeacon').get(['b', 's', 'k'])).toEqual([undefined, undefined, 0]));
+      expect(await queued()).toEqual([]);
+      expect(collector.sent).toEqual([]);
+      // (The first page, still alive here, beacons its own event: it was left before the refusal.)
+      expect(beacons.filter((e) => e.type === 'after the refusal')).toEqual([]);
+      expect(copy()).toEqual([null, null, false]);
+    });
+
+    it("another tab's refusal, heard before IndexedDB answers, wins over the stored grant", async () => {
+      const t = make();
+      t.consent(true);
+      t.custom('granted');
+      await vi.waitFor(() => expect(collector.events()).toHaveLength(1));
+      const here = make();
+      dispatchEvent(new StorageEvent('storage', { key: 'cartbeacon-ids', newValue: JSON.stringify([null, null, false]) }));
+      here.custom('after the refusal');
+      await here.flush();
+      dispatchEvent(new Event('pagehide'));
+      await vi.waitFor(async () => expect(await openKv('cartbeacon').get(['b', 'k'])).toEqual([undefined, 0]));
+      expect(collector.events().map((e) => e.type)).toEqual(['granted']);
+      expect(beacons.filter((e) => e.type === 'after the refusal')).toEqual([]);
+      expect(copy()).toEqual([null, null, false]);
+    });
+
+    it('refused and granted again before IndexedDB answers: new ids, not the old ones', async () => {
+      const t = make();
+      t.custom('before');
+      await vi.waitFor(() => expect(collector.events()).toHaveLength(1));
+      const old = collector.events()[0]!.userId;
+      // Every copy written from the refusal on.
+      const copies: string[] = [];
+      const setItem = Storage.prototype.setItem;
+      vi.spyOn(Storage.prototype, 'setItem').mockImplementation(function (this: Storage, k: string, v: string) {
+        if (k === 'cartbeacon-ids') copies.push(v);
+        setItem.call(this, k, v);
+      });
+      // A consent mode that starts denied and is granted at load.
+      const next = make();
+      next.consent(false);
+      next.consent(true);
+      next.custom('after');
+      dispatchEvent(new Event('pagehide'));
+      await vi.waitFor(() => expect(new Set(collector.events().map((e) => e.type))).toEqual(new Set(['before', 'after'])));
+      const after = collector.events().filter((e) => e.type === 'after');
+      expect(after.every((e) => e.userId !== old)).toBe(true);
+      expect(beacons.filter((e) => e.userId === old)).toEqual([]);
+      const [b, k] = await openKv('cartbeacon').get(['b', 'k']);
+      expect([b === old, k]).toEqual([false, 1]);
+      expect(copies.filter((v) => v.includes(old as string))).toEqual([]);
     });
 
     it('consent() called before IndexedDB answers wins over the stored choice', async () => {

@@ -106,7 +106,8 @@ export function createTracker(options: TrackerOptions): Tracker {
     };
 
   let consent: boolean | undefined;
-  // consent() was called on this page: its choice, not the stored one, holds.
+  // consent() was called on this page (1), a refusal among the calls (2): the page's
+  // choice, not the stored one, holds.
   let chosen: unknown;
   let browserId: string | undefined;
   let session: Session | undefined;
@@ -150,6 +151,14 @@ export function createTracker(options: TrackerOptions): Tracker {
     fresh.clear();
     mirror();
   };
+  // ...and in storage: the queue, the ids, and the choice last (k = 0 means all done).
+  const purge = async () => {
+    forget();
+    localStorage.removeItem(PENDING);
+    await queue.wipe();
+    await meta.drop(['b', 's']);
+    await meta.put([['k', 0]]);
+  };
 
   // The session in `s` (as stored) or this page's, whichever saw an event last.
   const newer = (s?: Session) => (!s || (session && session.t > s.t) ? session : s);
@@ -164,15 +173,21 @@ export function createTracker(options: TrackerOptions): Tracker {
   // first event can be stamped at once too (the automatic page view waits for the page's
   // load event now, and need not be that first event).
   let chain: Promise<unknown> = meta.get(['b', 'k', 's']).then(async ([b, k, s]) => {
-    if (k != null && !chosen) consent = !!k;
-    // Refused (in IndexedDB, or on this page meanwhile): what the copy had stamped goes too.
-    if (consent === false) return forget();
+    // A refusal wins, wherever it is stored: in IndexedDB, or only in the copy (the page
+    // that refused was left before its storage step).
+    if (k != null && !chosen && consent !== false) consent = !!k;
+    // Refused: what the copy had stamped goes too, and what storage still holds.
+    if (consent === false) return k !== 0 || b || s ? purge() : forget();
+    // Refused, then granted, on this page: the refusal's step drops these ids.
+    if (chosen == 2) return;
     browserId = b || browserId;
     session = newer(s);
     if (state() < 2) return;
     if (!(b && s)) {
       await meta.upd<string>('b', (v) => (browserId = v || browserId || uuid()));
       await meta.upd<Session>('s', (v) => (session = touchSession(newer(v), Date.now(), campaign)));
+      // Refused meanwhile (another tab).
+      if (state() < 2) return purge();
     }
     mirror();
   });
@@ -224,9 +239,6 @@ export function createTracker(options: TrackerOptions): Tracker {
     then(() => {
       const s = state();
       if (s > 1) return write(item);
-      // Stamped before a refusal (or the stored choice) was known: not for the beacon.
-      unsent.delete(e.eventId);
-      fresh.delete(item);
       if (s) waiting.push(item);
       return 0;
     });
@@ -247,7 +259,8 @@ export function createTracker(options: TrackerOptions): Tracker {
   }
 
   async function drain(): Promise<void> {
-    for (;;) {
+    // Refused: the queue is wiped, never sent.
+    while (state() > 1) {
       const items = (await queue.all()).map(([, v]) => v as Item).sort((a, b) => a[0].timestamp - b[0].timestamp || a[2] - b[2]);
       // Cap the queue: keep the newest, drop (and count) the oldest beyond the limits.
       const over: Item[] = [];
@@ -369,22 +382,18 @@ export function createTracker(options: TrackerOptions): Tracker {
     ),
     consent: safe((granted: boolean) => {
       consent = !!granted;
-      chosen = 1;
+      chosen = granted ? chosen || 1 : 2;
       // The choice holds from the next page's first moment, before IndexedDB answers.
       granted ? mirror() : forget();
       then(async () => {
-        await meta.put([['k', granted ? 1 : 0]]);
         const held = waiting;
         waiting = [];
         if (granted) {
+          await meta.put([['k', 1]]);
           for (const item of held) await write(item);
-        } else {
-          // What a write under way had made again is forgotten too.
-          forget();
-          await meta.drop(['b', 's']);
-          await queue.wipe();
-          localStorage.removeItem(PENDING);
         }
+        // What a write under way had made again is forgotten too.
+        else await purge();
       });
     }),
     flush: () =>
@@ -431,6 +440,8 @@ export function createTracker(options: TrackerOptions): Tracker {
       safe((e: StorageEvent) => {
         if (e.key == IDS && JSON.parse(e.newValue!)[2] === false) {
           consent = false;
+          chosen = 2;
+          waiting = [];
           forget();
         }
       }),

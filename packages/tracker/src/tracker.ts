@@ -151,13 +151,14 @@ export function createTracker(options: TrackerOptions): Tracker {
     fresh.clear();
     mirror();
   };
-  // ...and in storage: the queue, the ids, and the choice last (k = 0 means all done).
+  // ...and in storage: the queue, the ids, and the choice last (k = 0 means all done; the
+  // events a page kept in localStorage are never written once refused).
   const purge = async () => {
     forget();
-    localStorage.removeItem(PENDING);
     await queue.wipe();
     await meta.drop(['b', 's']);
     await meta.put([['k', 0]]);
+    localStorage.removeItem(PENDING);
   };
 
   // The session in `s` (as stored) or this page's, whichever saw an event last.

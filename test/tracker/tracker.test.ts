@@ -374,6 +374,16 @@ describe('createTracker', () => {
     });
     const copy = () => JSON.parse(localStorage.getItem('cartbeacon-ids')!);
 
+    it('brings the copy back from IndexedDB when localStorage lost it', async () => {
+      make().custom('first page');
+      await vi.waitFor(() => expect(collector.events()).toHaveLength(1));
+      const { userId, sessionId } = collector.events()[0]!;
+      localStorage.removeItem('cartbeacon-ids');
+      await make().flush();
+      expect(copy()[0]).toBe(userId);
+      expect(copy()[1].i).toBe(sessionId);
+    });
+
     it('a refusal in IndexedDB takes back what a stale copy of the ids stamped before it answered', async () => {
       const first = make();
       first.custom('before');

@@ -10,7 +10,9 @@
 // 90 days of a shop's sessions with a daily rhythm (the hours of seed 000's example),
 // landing pages from ten sources, product views, baskets, checkouts and purchases, 3 %
 // bots and 0.5 % test mode. The store file lives in a temporary directory and is removed
-// at the end (BENCH_KEEP_DIR=path keeps one there instead).
+// at the end (BENCH_KEEP_DIR=path keeps one there instead; with BENCH_REUSE=1 a kept store
+// is measured again). BENCH_MEMORY_LIMIT=128MB opens the measured store with that DuckDB
+// memory_limit, as CARTBEACON_MEMORY_LIMIT does for the collector.
 //
 // Usage: node bench/reports.mjs [--json]   (needs packages/collector/dist: npm run build)
 import { createServer } from 'node:http';
@@ -277,7 +279,7 @@ export async function measureReports(options = {}) {
     const fileMB = statSync(join(dir, 'cartbeacon.duckdb')).size / 2 ** 20;
 
     // 2. The collector as `cartbeacon serve` runs it (default store options), on a loopback port.
-    store = await createDuckDBStore({ dataDir: dir });
+    store = await createDuckDBStore({ dataDir: dir, memoryLimit: process.env.BENCH_MEMORY_LIMIT || undefined });
     const app = createApp({ config: { accounts: [ACCOUNT] }, store, logger: createLogger('silent') });
     server = createServer(app.callback());
     await new Promise((r) => server.listen(0, '127.0.0.1', r));

@@ -45,10 +45,11 @@ describe('loadSettings', () => {
     expect(Object.isFrozen(second.config.accounts[0])).toBe(true);
   });
 
-  it('reads PORT, HOST, CARTBEACON_CONFIG and CARTBEACON_CLICKHOUSE_URL', () => {
+  it('reads PORT, HOST, CARTBEACON_CONFIG, CARTBEACON_CLICKHOUSE_URL and CARTBEACON_MEMORY_LIMIT', () => {
     const env = withConfig({ accounts: [ACCOUNT], countryHeader: 'cf-ipcountry' });
-    const s = loadSettings({ ...env, PORT: '9000', HOST: '127.0.0.1', CARTBEACON_CLICKHOUSE_URL: 'http://ch:8123' });
-    expect(s).toMatchObject({ port: 9000, host: '127.0.0.1', demo: false, clickhouseUrl: 'http://ch:8123' });
+    const s = loadSettings({ ...env, PORT: '9000', HOST: '127.0.0.1', CARTBEACON_CLICKHOUSE_URL: 'http://ch:8123', CARTBEACON_MEMORY_LIMIT: '1.5GiB' });
+    expect(s).toMatchObject({ port: 9000, host: '127.0.0.1', demo: false, clickhouseUrl: 'http://ch:8123', memoryLimit: '1.5GiB' });
+    expect(loadSettings(env).memoryLimit).toBeUndefined();
     expect(s.config).toEqual({ accounts: [ACCOUNT], countryHeader: 'cf-ipcountry' });
   });
 
@@ -57,6 +58,8 @@ describe('loadSettings', () => {
     [{ PORT: '70000' }, /^PORT/],
     [{ CARTBEACON_STORAGE: 'mysql' }, /^CARTBEACON_STORAGE "mysql" must be "duckdb" or "clickhouse"/],
     [{ CARTBEACON_CLICKHOUSE_URL: 'ftp://x' }, /^CARTBEACON_CLICKHOUSE_URL/],
+    [{ CARTBEACON_MEMORY_LIMIT: 'lots' }, /^CARTBEACON_MEMORY_LIMIT "lots" is not a size such as "512MB" or "4GB"/],
+    [{ CARTBEACON_MEMORY_LIMIT: '512' }, /^CARTBEACON_MEMORY_LIMIT "512"/],
     [{ CARTBEACON_CONFIG: '/nonexistent/cartbeacon.json' }, /^CARTBEACON_CONFIG: cannot read \/nonexistent\/cartbeacon.json: ENOENT/],
   ])('stops on %j with one line naming the key', (env, pattern) => {
     expect(failure(() => loadSettings({ CARTBEACON_DATA_DIR: dir(), ...env }))).toMatch(pattern);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { createDuckDBStore } from '../../packages/collector/src/index.js';
+import { createDuckDBStore, openStore } from '../../packages/collector/src/index.js';
 import type { DuckDBStore } from '../../packages/collector/src/index.js';
 import { storedEvent, tempDir } from '../helpers/collector.js';
 
@@ -46,6 +46,28 @@ describe('the DuckDB store checkpoints off the request path', () => {
     for (let i = 0; walBytes(dir) < 2 ** 20; i++) await store.insert(batch(500, `burst${i}`));
     await vi.waitFor(() => expect(walBytes(dir)).toBe(0), { timeout: 5000, interval: 50 });
     expect((await store.events('acct')).length).toBeGreaterThan(500);
+  });
+
+  it("opens DuckDB with the memory limit it is given, else DuckDB's own", async () => {
+    const limitOf = async (store: DuckDBStore) =>
+      (await (await store.connect()).runAndReadAll(`SELECT current_setting('memory_limit')`)).getRows()[0]![0] as string;
+    const dir = tempDir();
+    // As `cartbeacon serve` opens it, with CARTBEACON_MEMORY_LIMIT=300MB.
+    const given = (await openStore({ storage: 'duckdb', dataDir: dir.path, memoryLimit: '300MB' })) as DuckDBStore;
+    cleanup.push(() => dir.remove());
+    try {
+      expect(await limitOf(given)).toBe('286.1 MiB');
+    } finally {
+      await given.close();
+    }
+    const own = await createDuckDBStore({ dataDir: dir.path });
+    try {
+      // 80 % of the machine's RAM.
+      expect(await limitOf(own)).not.toBe('286.1 MiB');
+      expect(await limitOf(own)).toMatch(/GiB$/);
+    } finally {
+      await own.close();
+    }
   });
 
   it('tries a checkpoint again when a reader held it off', async () => {

@@ -12,6 +12,7 @@ Starts the collector. Options override the environment:
   --data-dir <dir>  CARTBEACON_DATA_DIR (./data)
   --config <file>   CARTBEACON_CONFIG (without one, a demo account is made in the data dir)
   --storage <kind>  CARTBEACON_STORAGE (duckdb)
+  --memory-limit <size>  CARTBEACON_MEMORY_LIMIT (DuckDB's own: 80 % of RAM)
 `;
 
 /** Settings from the environment with command-line options on top. */
@@ -24,6 +25,7 @@ export function settingsFromArgs(args: string[], env: Env = process.env as Env):
       'data-dir': { type: 'string' },
       config: { type: 'string' },
       storage: { type: 'string' },
+      'memory-limit': { type: 'string' },
     },
     allowPositionals: false,
   });
@@ -34,6 +36,7 @@ export function settingsFromArgs(args: string[], env: Env = process.env as Env):
     ...(values['data-dir'] !== undefined && { CARTBEACON_DATA_DIR: values['data-dir'] }),
     ...(values.config !== undefined && { CARTBEACON_CONFIG: values.config }),
     ...(values.storage !== undefined && { CARTBEACON_STORAGE: values.storage }),
+    ...(values['memory-limit'] !== undefined && { CARTBEACON_MEMORY_LIMIT: values['memory-limit'] }),
   });
 }
 

@@ -47,6 +47,8 @@ export interface Settings {
   dataDir: string;
   storage: Storage;
   clickhouseUrl?: string;
+  /** DuckDB's memory_limit (CARTBEACON_MEMORY_LIMIT); unset: DuckDB's own, 80 % of RAM. */
+  memoryLimit?: string;
   /** Where the configuration came from: a file path, or the demo account made in the data dir. */
   configSource: string;
   /** True when no CARTBEACON_CONFIG was given and the demo account is in use. */
@@ -169,7 +171,15 @@ export function demoAccount(port: number): AccountConfig {
   };
 }
 
-const ENV_KEYS = ['PORT', 'HOST', 'CARTBEACON_DATA_DIR', 'CARTBEACON_CONFIG', 'CARTBEACON_STORAGE', 'CARTBEACON_CLICKHOUSE_URL'] as const;
+const ENV_KEYS = [
+  'PORT',
+  'HOST',
+  'CARTBEACON_DATA_DIR',
+  'CARTBEACON_CONFIG',
+  'CARTBEACON_STORAGE',
+  'CARTBEACON_CLICKHOUSE_URL',
+  'CARTBEACON_MEMORY_LIMIT',
+] as const;
 export type Env = Partial<Record<(typeof ENV_KEYS)[number], string>>;
 
 /**
@@ -187,6 +197,9 @@ export function loadSettings(env: Env = process.env as Env): Readonly<Settings> 
   if (clickhouseUrl && !/^https?:$/.test(parseUrl(clickhouseUrl)?.protocol ?? ''))
     throw new ConfigError(`CARTBEACON_CLICKHOUSE_URL "${clickhouseUrl}" is not an http(s) URL`);
   const dataDir = resolve(env.CARTBEACON_DATA_DIR || './data');
+  const memoryLimit = env.CARTBEACON_MEMORY_LIMIT || undefined;
+  if (memoryLimit && !/^\d+(\.\d+)?\s*(k|m|g|t)i?b$/i.test(memoryLimit))
+    throw new ConfigError(`CARTBEACON_MEMORY_LIMIT "${memoryLimit}" is not a size such as "512MB" or "4GB"`);
 
   let configSource: string;
   let raw: unknown;
@@ -213,6 +226,7 @@ export function loadSettings(env: Env = process.env as Env): Readonly<Settings> 
     dataDir,
     storage,
     clickhouseUrl,
+    memoryLimit,
     configSource,
     demo: !env.CARTBEACON_CONFIG,
     config,

@@ -11,7 +11,11 @@ import type { InsertResult, StateEntry, Store, StoredEvent } from './types.js';
 export interface DuckDBStoreOptions {
   /** The directory that holds `cartbeacon.duckdb`. */
   dataDir: string;
-  /** DuckDB's memory_limit. @defaultValue '1GB' */
+  /**
+   * DuckDB's memory_limit. It must leave room for the primary-key index, which is held in
+   * memory and grows by ~100 bytes per stored event (~1 GB at 10 million): below that,
+   * commits fail. @defaultValue DuckDB's own, 80 % of the machine's RAM
+   */
   memoryLimit?: string;
   /** DuckDB's threads. @defaultValue the number of CPUs */
   threads?: number;
@@ -202,10 +206,8 @@ export interface DuckDBStore extends Store {
  */
 export async function createDuckDBStore(options: DuckDBStoreOptions): Promise<DuckDBStore> {
   mkdirSync(options.dataDir, { recursive: true });
-  const config: Record<string, string> = {
-    memory_limit: options.memoryLimit ?? '1GB',
-    checkpoint_threshold: options.checkpointThreshold ?? '256MB',
-  };
+  const config: Record<string, string> = { checkpoint_threshold: options.checkpointThreshold ?? '256MB' };
+  if (options.memoryLimit) config.memory_limit = options.memoryLimit;
   if (options.threads) config.threads = String(options.threads);
   const file = join(options.dataDir, 'cartbeacon.duckdb');
   const instance = await DuckDBInstance.create(file, config);

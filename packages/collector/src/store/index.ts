@@ -8,7 +8,7 @@ export { createDuckDBStore } from './duckdb.js';
 export type { DuckDBStore, DuckDBStoreOptions } from './duckdb.js';
 
 /** The store the settings name (CARTBEACON_STORAGE). */
-export async function openStore(settings: Pick<Settings, 'storage' | 'dataDir' | 'clickhouseUrl'>): Promise<Store> {
-  if (settings.storage === 'duckdb') return createDuckDBStore({ dataDir: settings.dataDir });
+export async function openStore(settings: Pick<Settings, 'storage' | 'dataDir' | 'clickhouseUrl' | 'memoryLimit'>): Promise<Store> {
+  if (settings.storage === 'duckdb') return createDuckDBStore({ dataDir: settings.dataDir, memoryLimit: settings.memoryLimit });
   throw new ConfigError(`CARTBEACON_STORAGE "${settings.storage}" is not available in this version; use "duckdb"`);
 }

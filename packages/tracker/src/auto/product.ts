@@ -1,14 +1,21 @@
 import { num, txt } from './util';
 import type { Fields } from './util';
 
-/** Whether `url` is this page's address; the host may differ (a shop's other domain). */
-const here = (url?: string) => {
-  try {
-    const u = new URL(url!, location.href);
-    return !!url && u.pathname + u.search == location.pathname + location.search;
-  } catch {
-    return false;
-  }
+/**
+ * The variant whose address is this page's (the host may differ: a shop's other domain).
+ * The page's address is read once: a ProductGroup may list hundreds of variants.
+ */
+const shown = (v: Fields[]) => {
+  const { href, pathname, search } = location;
+  return v.find((x) => {
+    try {
+      const url = x?.url || x?.offers?.url || x?.['@id'];
+      const u = url && new URL(url, href);
+      return u && u.pathname + u.search == pathname + search;
+    } catch {
+      return false;
+    }
+  });
 };
 
 /**
@@ -22,7 +29,7 @@ const here = (url?: string) => {
 export function product(p: Fields): Fields | undefined {
   const v: Fields[] = p.hasVariant && [].concat(p.hasVariant);
   // Shopify names a variant's address in its @id or its offer's url.
-  if (v) p = { ...(v.find((x) => here(x?.url || x?.offers?.url || x?.['@id'])) || v[0]), ...p };
+  if (v) p = { ...(shown(v) || v[0]), ...p };
   const o: Fields = [].concat(p.offers || p)[0]!;
   const s: Fields = [].concat(o.priceSpecification || o)[0]!;
   const stock = txt(o.availability ?? p.availability);

@@ -29,8 +29,9 @@ export interface DuckDBStoreOptions {
   idleCheckpointMs?: number;
   /**
    * A pause checkpoints only a WAL at least this large. A checkpoint's cost grows with the
-   * store (0.1–0.3 s at 2 million events), so a trickle of events would pay it after every
-   * request; a small WAL waits (it is replayed quickly at start). @defaultValue 16 MiB
+   * store (0.1–0.3 s at 2 million events: bench/ingest/checkpoint-cost.mjs), so a trickle of
+   * events would pay it after every request; a small WAL waits (it is replayed quickly at
+   * start). @defaultValue 16 MiB
    */
   idleCheckpointMinBytes?: number;
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, instantOf, isoWeekday, startOfDay, wallTime } from '../../packages/collector/src/reports/dates.js';
-import { namedRange, parseDateRange, rangeInstants } from '../../packages/collector/src/reports/date-range.js';
-import { parseInterval, parseIsoTime } from '../../packages/collector/src/reports/interval.js';
-import { ReportError } from '../../packages/collector/src/reports/report-error.js';
+import { addDays, instantOf, isoWeekday, startOfDay, wallTime } from '../../packages/collector/src/api/reports/dates.js';
+import { namedRange, parseDateRange, rangeInstants } from '../../packages/collector/src/api/reports/date-range.js';
+import { parseInterval, parseIsoTime } from '../../packages/collector/src/api/reports/interval.js';
+import { ReportError } from '../../packages/collector/src/api/reports/report-error.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const d = (s: string) => ({ y: Number(s.slice(0, 4)), m: Number(s.slice(5, 7)), d: Number(s.slice(8, 10)) });

@@ -1,11 +1,11 @@
-import { ConfigError } from '../config.js';
-import type { Settings } from '../config.js';
-import { createDuckDBStore } from './duckdb.js';
-import type { Store } from './types.js';
+import { ConfigError } from '../config/config.js';
+import type { Settings } from '../config/config.js';
+import { createDuckDBStore } from './duckdb/store.js';
+import type { Store } from './ports.js';
 
-export type { Store, StoredEvent, InsertResult, InsertOptions, StateEntry } from './types.js';
-export { createDuckDBStore } from './duckdb.js';
-export type { DuckDBStore, DuckDBStoreOptions } from './duckdb.js';
+export type { Store, StoredEvent, InsertResult, InsertOptions, StateEntry } from './ports.js';
+export { createDuckDBStore } from './duckdb/store.js';
+export type { DuckDBStore, DuckDBStoreOptions } from './duckdb/store.js';
 
 /** The store the settings name (CARTBEACON_STORAGE). */
 export async function openStore(settings: Pick<Settings, 'storage' | 'dataDir' | 'clickhouseUrl' | 'memoryLimit'>): Promise<Store> {

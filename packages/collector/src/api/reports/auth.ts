@@ -1,0 +1,19 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Accounts } from '../../config/accounts.js';
+import type { AccountConfig } from '../../config/config.js';
+import { bearerOf } from '../../http/body.js';
+import { unauthenticated } from './report-error.js';
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/**
+ * The account named by `accountId` when `authorization` is `Bearer <its reportToken>`;
+ * else a 401 ReportError, the same for an unknown account as for a wrong token. The
+ * tokens are compared in constant time.
+ */
+export function authorizeReport(accounts: Accounts, accountId: string, authorization: string): AccountConfig {
+  const token = bearerOf(authorization);
+  const account = accounts.byId(accountId);
+  if (!token || !account || !timingSafeEqual(digest(token), digest(account.reportToken))) throw unauthenticated();
+  return account;
+}

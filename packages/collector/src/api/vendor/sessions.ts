@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import type { StateEntry, Store } from '../../store/ports.js';
+
+/** A visit ends after this long without an event (the tracker's idle limit too). */
+export const SESSION_IDLE_MS = 30 * 60e3;
+
+/** The state kind that holds each visitor's current session. */
+export const SESSION_KIND = 'session';
+
+interface SessionState {
+  sessionId: string;
+  /** The visitor's latest event time (ms). */
+  lastTs: number;
+}
+
+/** A visitor's session for one event, and the state entry to store with that event. */
+export interface DerivedSession {
+  sessionId: string;
+  entry: StateEntry;
+}
+
+/**
+ * The session of a visitor's event for APIs whose events carry no session (Yespo), or
+ * only sometimes (Da Vinci): the visitor's current session while its last event is at
+ * most 30 minutes away, else a new one. A session the API names (`given`) is taken as is
+ * and becomes the current one (unless the event is older than the current one's last).
+ * Call it holding the visitor's lock, and store `entry` with the event.
+ *
+ * @param scope keeps the APIs' visitors apart ("yespo", "davinci")
+ */
+export async function deriveSession(
+  store: Store,
+  accountId: string,
+  scope: string,
+  visitorId: string,
+  ts: number,
+  given?: string,
+): Promise<DerivedSession> {
+  const key = `${scope}\u0000${visitorId}`;
+  const raw = await store.getState(accountId, SESSION_KIND, key);
+  const last = raw ? (JSON.parse(raw) as SessionState) : undefined;
+  let sessionId: string;
+  let state: SessionState;
+  if (last && (given ?? last.sessionId) === last.sessionId && (given || Math.abs(ts - last.lastTs) <= SESSION_IDLE_MS)) {
+    // Both ways: a backend may send an event dated a little before the visitor's last one.
+    sessionId = last.sessionId;
+    state = { sessionId, lastTs: Math.max(last.lastTs, ts) };
+  } else {
+    sessionId = given ?? randomUUID();
+    // An event dated before the visitor's current session (an order processed hours ago)
+    // gets its own session but leaves the current one current.
+    state = last && ts < last.lastTs ? last : { sessionId, lastTs: ts };
+  }
+  return { sessionId, entry: { accountId, kind: SESSION_KIND, key, value: JSON.stringify(state) } };
+}

@@ -1,0 +1,248 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Ajv } from 'ajv';
+import type { JSONSchemaType } from 'ajv';
+import { GOALS_SCHEMA, WORKFLOWS_SCHEMA, workflowProblem } from './workflows.js';
+import type { WorkflowConfig } from './workflows.js';
+import type { Goal } from '../store/queries.js';
+
+/** One shop: who may send events for it and who may read its reports. */
+export interface AccountConfig {
+  /** A stable id (a UUID); the report endpoints' account_id / organization_id. */
+  id: string;
+  name: string;
+  /** The public ingest key: the tracker's data-key, the `apiKey` query parameter. */
+  apiKey: string;
+  /** The secret Bearer token of the report endpoints. */
+  reportToken: string;
+  /** Browser origins allowed to send events, e.g. "https://shop.example"; "*" allows any. */
+  origins: string[];
+  /** IANA time zone in which reports count days and hours. */
+  timezone: string;
+  /** ISO 4217 code used for amounts that come without a currency. */
+  currency: string;
+  /** Named funnels reported by the sidedata endpoint (README, "Workflows"). */
+  workflows?: WorkflowConfig[];
+  /** Goals outside any workflow (sidedata's affected_goals), besides "System: Visitor purchased". */
+  goals?: Goal[];
+}
+
+/** The configuration file (`CARTBEACON_CONFIG`). */
+export interface ConfigFile {
+  accounts: AccountConfig[];
+  /**
+   * A request header set by a trusted proxy in front of the collector that carries the
+   * visitor's ISO 3166-1 country code, e.g. "cf-ipcountry". Without it no country is recorded.
+   */
+  countryHeader?: string;
+}
+
+export type Storage = 'duckdb' | 'clickhouse';
+
+/** Everything the collector runs with, validated and frozen at start. */
+export interface Settings {
+  port: number;
+  host: string;
+  dataDir: string;
+  storage: Storage;
+  clickhouseUrl?: string;
+  /** DuckDB's memory_limit (CARTBEACON_MEMORY_LIMIT); unset: DuckDB's own, 80 % of RAM. */
+  memoryLimit?: string;
+  /** Where the configuration came from: a file path, or the demo account made in the data dir. */
+  configSource: string;
+  /** True when no CARTBEACON_CONFIG was given and the demo account is in use. */
+  demo: boolean;
+  config: Readonly<ConfigFile>;
+}
+
+/** A configuration problem, told in one line that names the key at fault. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+// Unknown keys stop the start: a misspelt "workflow" or "countryheader" would otherwise be
+// ignored without a word.
+const accountSchema: JSONSchemaType<AccountConfig> = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'name', 'apiKey', 'reportToken', 'origins', 'timezone', 'currency'],
+  properties: {
+    id: { type: 'string', minLength: 1, maxLength: 100 },
+    name: { type: 'string', minLength: 1 },
+    apiKey: { type: 'string', minLength: 8, maxLength: 200 },
+    reportToken: { type: 'string', minLength: 16, maxLength: 500 },
+    origins: { type: 'array', items: { type: 'string', minLength: 1 } },
+    timezone: { type: 'string', minLength: 1 },
+    currency: { type: 'string', pattern: '^[A-Z]{3}$' },
+    // JSONSchemaType cannot type these schemas (string | string[] fields); ajv checks them.
+    workflows: { ...WORKFLOWS_SCHEMA, nullable: true } as never,
+    goals: { ...GOALS_SCHEMA, nullable: true } as never,
+  },
+};
+
+const fileSchema: JSONSchemaType<ConfigFile> = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['accounts'],
+  properties: {
+    accounts: { type: 'array', minItems: 1, items: accountSchema },
+    countryHeader: { type: 'string', nullable: true, pattern: '^[A-Za-z0-9-]+$' },
+  },
+};
+
+const validateFile = new Ajv({ allErrors: false }).compile(fileSchema);
+
+/** "accounts[0].timezone" from ajv's "/accounts/0/timezone". */
+const keyName = (path: string) =>
+  path
+    .split('/')
+    .filter(Boolean)
+    .map((p, i) => (/^\d+$/.test(p) ? `[${p}]` : i ? `.${p}` : p))
+    .join('');
+
+const isTimeZone = (tz: string) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Checks a parsed configuration file and returns it frozen; throws a ConfigError naming
+ * the first key at fault.
+ */
+export function validateConfig(value: unknown, source = 'config'): Readonly<ConfigFile> {
+  if (!validateFile(value)) {
+    const err = validateFile.errors![0]!;
+    const missing = err.keyword === 'required' ? `.${(err.params as { missingProperty: string }).missingProperty}` : '';
+    const key = keyName(err.instancePath) + missing;
+    if (err.keyword === 'additionalProperties')
+      throw new ConfigError(`${source}: ${key ? `${key}.` : ''}${(err.params as { additionalProperty: string }).additionalProperty} is not a known key`);
+    throw new ConfigError(`${source}: ${key ? `${key.replace(/^\./, '')} ` : ''}${err.message}`);
+  }
+  const seen = { id: new Set<string>(), apiKey: new Set<string>() };
+  value.accounts.forEach((a, i) => {
+    const at = `${source}: accounts[${i}]`;
+    if (!isTimeZone(a.timezone)) throw new ConfigError(`${at}.timezone "${a.timezone}" is not an IANA time zone`);
+    const workflows = workflowProblem(a);
+    if (workflows) throw new ConfigError(`${at}.${workflows}`);
+    a.origins.forEach((o, j) => {
+      if (o !== '*' && !isOrigin(o)) throw new ConfigError(`${at}.origins[${j}] "${o}" is not an origin like https://shop.example`);
+    });
+    for (const k of ['id', 'apiKey'] as const) {
+      if (seen[k].has(a[k])) throw new ConfigError(`${at}.${k} "${a[k]}" is used by another account`);
+      seen[k].add(a[k]);
+    }
+  });
+  return deepFreeze(value);
+}
+
+const parseUrl = (u: string) => {
+  try {
+    return new URL(u);
+  } catch {
+    return undefined;
+  }
+};
+
+const isOrigin = (o: string) => parseUrl(o)?.origin === o;
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object') {
+    Object.values(o).forEach(deepFreeze);
+    Object.freeze(o);
+  }
+  return o;
+}
+
+/** A new demo account for a collector on `port`; its keys are random. */
+export function demoAccount(port: number): AccountConfig {
+  return {
+    id: randomUUID(),
+    name: 'Demo shop',
+    apiKey: randomUUID(),
+    reportToken: randomBytes(24).toString('base64url'),
+    origins: [`http://localhost:${port}`, `http://127.0.0.1:${port}`],
+    timezone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
+    currency: 'EUR',
+  };
+}
+
+const ENV_KEYS = [
+  'PORT',
+  'HOST',
+  'CARTBEACON_DATA_DIR',
+  'CARTBEACON_CONFIG',
+  'CARTBEACON_STORAGE',
+  'CARTBEACON_CLICKHOUSE_URL',
+  'CARTBEACON_MEMORY_LIMIT',
+] as const;
+export type Env = Partial<Record<(typeof ENV_KEYS)[number], string>>;
+
+/**
+ * Reads the settings from the environment (and the file CARTBEACON_CONFIG names).
+ * Without CARTBEACON_CONFIG a demo account is made once and kept in
+ * `<data dir>/config.json`. Throws a ConfigError naming the first bad key.
+ */
+export function loadSettings(env: Env = process.env as Env): Readonly<Settings> {
+  const port = env.PORT === undefined || env.PORT === '' ? 8080 : Number(env.PORT);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT "${env.PORT}" is not a port number`);
+  const storage = (env.CARTBEACON_STORAGE || 'duckdb') as Storage;
+  if (storage !== 'duckdb' && storage !== 'clickhouse')
+    throw new ConfigError(`CARTBEACON_STORAGE "${storage}" must be "duckdb" or "clickhouse"`);
+  const clickhouseUrl = env.CARTBEACON_CLICKHOUSE_URL || (storage === 'clickhouse' ? 'http://127.0.0.1:8123' : undefined);
+  if (clickhouseUrl && !/^https?:$/.test(parseUrl(clickhouseUrl)?.protocol ?? ''))
+    throw new ConfigError(`CARTBEACON_CLICKHOUSE_URL "${clickhouseUrl}" is not an http(s) URL`);
+  const dataDir = resolve(env.CARTBEACON_DATA_DIR || './data');
+  const memoryLimit = env.CARTBEACON_MEMORY_LIMIT || undefined;
+  if (memoryLimit && !/^\d+(\.\d+)?\s*(k|m|g|t)i?b$/i.test(memoryLimit))
+    throw new ConfigError(`CARTBEACON_MEMORY_LIMIT "${memoryLimit}" is not a size such as "512MB" or "4GB"`);
+
+  let configSource: string;
+  let raw: unknown;
+  if (env.CARTBEACON_CONFIG) {
+    configSource = resolve(env.CARTBEACON_CONFIG);
+    raw = readJson(configSource, 'CARTBEACON_CONFIG');
+  } else {
+    configSource = join(dataDir, 'config.json');
+    if (existsSync(configSource)) raw = readJson(configSource, configSource);
+    else {
+      raw = { accounts: [demoAccount(port || 8080)] };
+      try {
+        mkdirSync(dataDir, { recursive: true });
+        writeFileSync(configSource, JSON.stringify(raw, null, 2) + '\n', { mode: 0o600 });
+      } catch (e) {
+        throw new ConfigError(`CARTBEACON_DATA_DIR "${dataDir}" is not writable: ${(e as Error).message}`);
+      }
+    }
+  }
+  const config = validateConfig(raw, configSource);
+  return Object.freeze({
+    port,
+    host: env.HOST || '0.0.0.0',
+    dataDir,
+    storage,
+    clickhouseUrl,
+    memoryLimit,
+    configSource,
+    demo: !env.CARTBEACON_CONFIG,
+    config,
+  });
+}
+
+function readJson(path: string, key: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`${key}: cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError(`${key}: ${path} is not valid JSON: ${(e as Error).message}`);
+  }
+}

@@ -1,0 +1,57 @@
+import type { DuckDBValue } from '@duckdb/node-api';
+import type { EventCondition } from '../queries.js';
+
+/**
+ * A query's parameters, named as they are added. Values are always bound, never written
+ * into the SQL text; only column names from the fixed lists below are.
+ */
+export class Params {
+  readonly values: Record<string, DuckDBValue> = {};
+  private n = 0;
+
+  constructor(initial: Record<string, DuckDBValue> = {}) {
+    Object.assign(this.values, initial);
+  }
+
+  /** Binds a value and returns its placeholder. */
+  add(value: DuckDBValue): string {
+    const name = `p${this.n++}`;
+    this.values[name] = value;
+    return `$${name}`;
+  }
+}
+
+/** The condition fields that compare a column for equality, and their columns. */
+const COLUMNS = {
+  name: 'name',
+  step: 'step',
+  type: 'type',
+  category: 'category',
+  productId: 'product_id',
+  source: 'source',
+  medium: 'medium',
+  campaign: 'campaign',
+  device: 'device',
+  country: 'country',
+} as const satisfies Record<Exclude<keyof EventCondition, 'pageUrlContains'>, string>;
+
+/** The columns that conditions read, for queries that select them first. */
+export const CONDITION_COLUMNS = [...Object.values(COLUMNS), 'page_url'].join(', ');
+
+/**
+ * A condition as a SQL boolean over the `events` columns of `alias` (e.g. "e."), its
+ * values bound in `params`. An empty condition matches every event.
+ */
+export function conditionSql(condition: EventCondition, params: Params, alias = ''): string {
+  const parts: string[] = [];
+  for (const [field, column] of Object.entries(COLUMNS)) {
+    const value = condition[field as keyof typeof COLUMNS];
+    if (value === undefined) continue;
+    const list = Array.isArray(value) ? value : [value];
+    if (!list.length) parts.push('false');
+    else if (list.length === 1) parts.push(`${alias}${column} = ${params.add(list[0]!)}`);
+    else parts.push(`${alias}${column} IN (${list.map((v) => params.add(v)).join(', ')})`);
+  }
+  if (condition.pageUrlContains !== undefined) parts.push(`contains(${alias}page_url, ${params.add(condition.pageUrlContains)})`);
+  return parts.length ? `(${parts.join(' AND ')})` : 'true';
+}

@@ -1,0 +1,11 @@
+export { openSpool } from './spool.js';
+export type { Spool, SpoolOptions, SpoolStats } from './spool.js';
+export type { ReadOptions, SpoolBatch } from './reader.js';
+export { SPOOL_START, comparePositions, formatPosition, parsePosition } from './position.js';
+export type { SpoolPosition } from './position.js';
+export { SPOOL_ERROR_CODES, SpoolError, isSpoolError } from './errors.js';
+export type { SpoolErrorCode } from './errors.js';
+export { nodeSpoolFs } from './fs.js';
+export type { SpoolFile, SpoolFs } from './fs.js';
+export { runLoader } from './loader.js';
+export type { Loader, LoaderOptions } from './loader.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { addDays, instantOf, isoWeekday, startOfDay, wallTime } from '../../packages/collector/src/api/reports/dates.js';
 import { namedRange, parseDateRange, rangeInstants } from '../../packages/collector/src/api/reports/date-range.js';
 import { parseInterval, parseIsoTime } from '../../packages/collector/src/api/reports/interval.js';
-import { ReportError } from '../../packages/collector/src/api/reports/report-error.js';
+import { CollectorError } from '../../packages/collector/src/http/errors.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const d = (s: string) => ({ y: Number(s.slice(0, 4)), m: Number(s.slice(5, 7)), d: Number(s.slice(8, 10)) });
@@ -72,7 +72,7 @@ describe('date_range', () => {
   it.each(['', 'now', '2025-06-01,2025-06-30', '20250601', '20250631,20250701', '20250701,20250601', '20250101,20250101,'])(
     'refuses %j, naming date_range',
     (v) => {
-      expect(() => parseDateRange(v, H, now)).toThrow(ReportError);
+      expect(() => parseDateRange(v, H, now)).toThrow(CollectorError);
       expect(() => parseDateRange(v, H, now)).toThrow(/date_range/);
     },
   );

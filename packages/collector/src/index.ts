@@ -5,8 +5,9 @@ export type { AccountConfig, ConfigFile, Settings, Storage, Env } from './config
 export { startServer } from './app/server.js';
 export type { RunningServer, ServerOptions } from './app/server.js';
 export { main, describeStart, settingsFromArgs } from './app/cli.js';
-export { openStore, createDuckDBStore } from './store/index.js';
-export type { Store, StoredEvent, InsertResult, InsertOptions, StateEntry, DuckDBStore, DuckDBStoreOptions } from './store/index.js';
+export { openStore } from './app/open-store.js';
+export { createDuckDBStore, EVENT_COLUMNS } from './store/index.js';
+export type * from './store/index.js';
 export type * from './store/queries.js';
 export { SESSION_LOOKBACK_MS } from './store/queries.js';
 export type { WorkflowConfig } from './config/workflows.js';

@@ -16,6 +16,7 @@ import { reportRoutes } from '../api/reports/route.js';
 import { trackerRoutes } from '../api/site/tracker.js';
 import { yespoRoutes } from '../api/yespo/route.js';
 import { keyedLock } from '../api/vendor/keyed-lock.js';
+import { errorHandler } from './error-handler.js';
 import type { Store } from '../store/ports.js';
 
 export interface AppOptions {
@@ -48,19 +49,7 @@ export function createApp(options: AppOptions): CollectorApp {
   const app = new Koa({ proxy: false }) as CollectorApp;
   Object.assign(app, { metrics, logger });
 
-  // One error handler, first: a client gets a JSON answer; a 5xx is logged.
-  app.use(async (ctx, next) => {
-    try {
-      await next();
-    } catch (e) {
-      const err = e as { status?: number; expose?: boolean; message?: string };
-      ctx.status = err.status && err.status >= 400 && err.status < 600 ? err.status : 500;
-      ctx.body = { status: 'error', message: err.expose ? err.message : 'Internal Server Error' };
-      if (ctx.status >= 500) ctx.app.emit('error', e, ctx);
-    }
-  });
-  app.on('error', (err, ctx) => logger.error({ err, path: ctx?.path }, 'request failed'));
-
+  // Metrics first, so that they see the status the error handler answers with.
   app.use(async (ctx, next) => {
     const end = metrics.requestDuration.startTimer();
     try {
@@ -69,24 +58,23 @@ export function createApp(options: AppOptions): CollectorApp {
       end({ route: (ctx as { _matchedRoute?: string })._matchedRoute ?? 'unmatched', status: String(ctx.status) });
     }
   });
+  app.use(errorHandler);
+  app.on('error', (err, ctx) => logger.error({ err, path: ctx?.path }, 'request failed'));
 
   const router = new Router();
   homeRoutes(router, { demoShop: options.demoShop });
-  healthRoutes(router, options.store, metrics);
-  ingestRoutes(router, {
-    accounts,
-    store: options.store,
-    metrics,
-    logger,
-    countryHeader: config.countryHeader?.toLowerCase(),
-  });
-  // Drop-in ingest for the Yespo and Da Vinci APIs (seeds 002 and 003).
-  const vendorDeps = { accounts, store: options.store, metrics, logger, countryHeader: config.countryHeader?.toLowerCase(), lock: keyedLock() };
-  yespoRoutes(router, vendorDeps);
-  davinciRoutes(router, vendorDeps);
+  const { store } = options;
+  healthRoutes(router, store, metrics);
+  // Every ingest API writes through the same port; the routes never know the store behind it.
+  const ingest = { accounts, writer: store, metrics, countryHeader: config.countryHeader?.toLowerCase() };
+  ingestRoutes(router, ingest);
   keyRoutes(router);
-  // The funnel (seed 004) and workflow sidedata (seed 000) reports.
-  reportRoutes(router, { accounts, store: options.store, logger });
+  // Drop-in ingest for the Yespo-compatible and Da Vinci Signal-compatible APIs.
+  const vendor = { ...ingest, state: store, lock: keyedLock() };
+  yespoRoutes(router, vendor);
+  davinciRoutes(router, vendor);
+  // The funnel and workflow sidedata reports.
+  reportRoutes(router, { accounts, reports: store });
   trackerRoutes(router, options.trackerDir);
   app.use(router.routes());
   app.use(router.allowedMethods());

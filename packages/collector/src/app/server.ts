@@ -7,7 +7,7 @@ import type { CollectorApp } from './app.js';
 import type { Settings } from '../config/config.js';
 import { createLogger } from '../telemetry/logger.js';
 import type { Logger } from '../telemetry/logger.js';
-import { openStore } from '../store/index.js';
+import { openStore } from './open-store.js';
 import type { Store } from '../store/ports.js';
 
 export interface ServerOptions {

@@ -6,6 +6,7 @@ import type { JSONSchemaType } from 'ajv';
 import { GOALS_SCHEMA, WORKFLOWS_SCHEMA, workflowProblem } from './workflows.js';
 import type { WorkflowConfig } from './workflows.js';
 import type { Goal } from '../store/queries.js';
+import { CollectorError } from '../http/errors.js';
 
 /** One shop: who may send events for it and who may read its reports. */
 export interface AccountConfig {
@@ -56,9 +57,12 @@ export interface Settings {
   config: Readonly<ConfigFile>;
 }
 
-/** A configuration problem, told in one line that names the key at fault. */
-export class ConfigError extends Error {
+/** A configuration problem, told in one line that names the key at fault (BAD_CONFIG: it stops the start). */
+export class ConfigError extends CollectorError {
   override name = 'ConfigError';
+  constructor(message: string) {
+    super('BAD_CONFIG', message);
+  }
 }
 
 // Unknown keys stop the start: a misspelt "workflow" or "countryheader" would otherwise be

@@ -1,30 +1,89 @@
-import type { ErrorCode, IngestErrorResponse } from '@cartbeacon/types';
-
 /**
- * The error codes of seed 001 ("API Errors"), with the sentence each answer carries.
- * They are the only codes the ingest endpoint answers with.
+ * The collector's one catalog of error codes: each stable code with the HTTP status it
+ * answers and its default sentence (after fastify's lib/errors.js). Every refusal is a
+ * CollectorError of one of these codes, carrying Koa's http-errors fields (`status`,
+ * `expose`, `headers`), so that the app's one error handler answers it; each API's
+ * renderer gives it that API's body.
+ *
+ * The first seven are the Segmentify-compatible event API's own codes: its clients read
+ * them in `statusCode`, so they keep the API's names.
  */
-export const ERROR_CODES = {
-  NO_API_KEY: 'The request has no apiKey parameter.',
-  NO_ACCOUNT: 'The api key is not associated with an account.',
-  NO_DOMAIN_APIKEY_MATCH: "The request's Origin is not one of the account's origins.",
-  NO_EVENT: 'The request body holds no events.',
-  NO_USERID: 'An event has no userId.',
-  NO_SESSIONID: 'An event has no sessionId.',
-  BAD_INPUT: 'The request body must be a JSON array of events.',
-} as const satisfies Record<ErrorCode, string>;
+export const ERRORS = {
+  NO_API_KEY: { status: 400, message: 'The request has no apiKey parameter.' },
+  NO_ACCOUNT: { status: 400, message: 'The api key is not associated with an account.' },
+  NO_DOMAIN_APIKEY_MATCH: { status: 400, message: "The request's Origin is not one of the account's origins." },
+  NO_EVENT: { status: 400, message: 'The request body holds no events.' },
+  NO_USERID: { status: 400, message: 'An event has no userId.' },
+  NO_SESSIONID: { status: 400, message: 'An event has no sessionId.' },
+  BAD_INPUT: { status: 400, message: 'The request body must be a JSON array of events.' },
 
-/** A refusal of a whole ingest request: the seed's error body, with a message naming the problem. */
-export class IngestError extends Error {
+  /** A request that the API cannot take as it is; the message names the field at fault. */
+  INVALID_REQUEST: { status: 400, message: 'The request is not valid.' },
+  MISSING_PARAMETER: { status: 400, message: 'Missing required parameter.' },
+  BAD_JSON: { status: 400, message: 'The request body is not valid JSON.' },
+  BODY_UNREADABLE: { status: 400, message: 'The request body could not be read.' },
+  UNAUTHENTICATED: { status: 401, message: 'Unauthenticated' },
+  ORIGIN_NOT_ALLOWED: { status: 403, message: "The request's Origin is not one of the account's origins." },
+  NOT_FOUND: { status: 404, message: 'Not Found' },
+  BODY_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
+  UNSUPPORTED_ENCODING: { status: 415, message: 'Send the request body uncompressed.' },
+  /** The store (or the spool) cannot commit or answer now: the client should retry. */
+  STORE_UNAVAILABLE: { status: 503, message: 'Storage is unavailable; send the request again later.', retryAfter: 1 },
+  /** A configuration that stops the start; never an HTTP answer. */
+  BAD_CONFIG: { status: 500, message: 'The configuration is not valid.' },
+} as const satisfies Record<string, { status: number; message: string; retryAfter?: number }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+/** The codes of the Segmentify-compatible event API, which it answers in `statusCode`. */
+export const EVENT_API_CODES = ['NO_API_KEY', 'NO_ACCOUNT', 'NO_DOMAIN_APIKEY_MATCH', 'NO_EVENT', 'NO_USERID', 'NO_SESSIONID', 'BAD_INPUT'] as const;
+export type EventApiCode = (typeof EVENT_API_CODES)[number];
+
+export const isEventApiCode = (code: string): code is EventApiCode => (EVENT_API_CODES as readonly string[]).includes(code);
+
+/** A refusal with a stable code; `expose` is true for every status under 500. */
+export class CollectorError extends Error {
+  override name = 'CollectorError';
+  readonly status: number;
+  readonly expose: boolean;
+  readonly headers: Record<string, string>;
+
   constructor(
     readonly code: ErrorCode,
-    message: string = ERROR_CODES[code],
-    readonly status = 400,
+    message: string = ERRORS[code].message,
+    options: { headers?: Record<string, string>; cause?: unknown } = {},
   ) {
-    super(message);
-  }
-
-  body(): IngestErrorResponse {
-    return { timestamp: '', responses: [], statusCode: this.code, message: this.message };
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    const entry: { status: number; retryAfter?: number } = ERRORS[code];
+    this.status = entry.status;
+    this.expose = entry.status < 500;
+    this.headers = { ...(entry.retryAfter ? { 'Retry-After': String(entry.retryAfter) } : {}), ...options.headers };
   }
 }
+
+/** `code`'s error, with `message` naming what exactly was wrong. */
+export const refuse = (code: ErrorCode, message?: string, headers?: Record<string, string>) =>
+  new CollectorError(code, message, { headers });
+
+/** The store failed: 503 with Retry-After, the store's own error kept as the cause (logged, never shown). */
+export const storeUnavailable = (cause: unknown) => new CollectorError('STORE_UNAVAILABLE', undefined, { cause });
+
+/** The answer of a store call, its failure turned into STORE_UNAVAILABLE. */
+export const fromStore = <T>(answer: Promise<T>): Promise<T> =>
+  answer.catch((e: unknown) => {
+    throw storeUnavailable(e);
+  });
+
+/** What a renderer is given: any error with http-errors fields (Koa's own, or ours). */
+export interface HttpErrorLike {
+  status: number;
+  message: string;
+  expose?: boolean;
+  code?: string;
+}
+
+/** An API's error body for an error (its status and headers are set by the error handler). */
+export type ErrorRenderer = (err: HttpErrorLike) => unknown;
+
+/** `{"status":"error","message":…}`: the error body of the report, Yespo and Da Vinci APIs. */
+export const renderStatusMessage: ErrorRenderer = (err) => ({ status: 'error', message: err.message });

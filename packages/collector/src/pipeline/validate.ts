@@ -1,6 +1,7 @@
 import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { ErrorCode } from '@cartbeacon/types';
+import { excerpt } from '../http/excerpt.js';
 import { MAX_DEPTH, tooDeep } from '../http/json-depth.js';
 
 /**
@@ -182,7 +183,7 @@ export function checkEvent(value: unknown): Checked {
     return {
       ok: false,
       code: 'BAD_INPUT',
-      message: `unknown event name ${JSON.stringify(e.name ?? null)}; use one of ${EVENT_NAMES.join(', ')}`,
+      message: `unknown event name ${excerpt(e.name ?? null)}; use one of ${EVENT_NAMES.join(', ')}`,
     };
   if (!present(e.userId)) return { ok: false, code: 'NO_USERID', message: `${e.name} has no userId` };
   if (!present(e.sessionId)) return { ok: false, code: 'NO_SESSIONID', message: `${e.name} has no sessionId` };

@@ -1,3 +1,4 @@
+import type { StateEntry, StoredEvent } from './event.js';
 import type {
   FunnelQuery,
   FunnelRow,
@@ -7,78 +8,17 @@ import type {
   PageNavigationStats,
 } from './queries.js';
 
-/**
- * The canonical event: one row of the store, whichever path (tracker, seed-001 API,
- * the vendor-compatible APIs) it came in by. Money is kept as a decimal string so that
- * it is stored exactly.
- */
-export interface StoredEvent {
-  accountId: string;
-  eventId: string;
-  /** PAGE_VIEW, PRODUCT_VIEW, BASKET_OPERATIONS, CHECKOUT, USER_OPERATIONS, CUSTOM_EVENT, … */
-  name: string;
-  /** basket add/remove, checkout basket/customer/payment/purchase, user signup/…; null otherwise. */
-  step: string | null;
-  /** The CUSTOM_EVENT type (e.g. "search", "wishlist"); null otherwise. */
-  type: string | null;
-  /** When it happened (ms since the epoch), clamped to the receive time if in the future. */
-  ts: number;
-  /** When the collector received it (ms since the epoch). */
-  receivedAt: number;
-  userId: string;
-  sessionId: string;
-  pageUrl: string | null;
-  referrer: string | null;
-  category: string | null;
-  subCategory: string | null;
-  productId: string | null;
-  /** Unit price of PRODUCT_VIEW / BASKET_OPERATIONS, as a decimal string. */
-  price: string | null;
-  currency: string | null;
-  quantity: number | null;
-  /** CHECKOUT total, as a decimal string. */
-  totalPrice: string | null;
-  orderNo: string | null;
-  /** Traffic source of this event's page: utm_source, a click id's network, the referrer's kind, or "Direct". */
-  source: string;
-  medium: string | null;
-  campaign: string | null;
-  /** The seed's device: PC, TABLET, MOBILE, ANDROID or IOS (given, or derived from the user agent). */
-  device: string;
-  browser: string | null;
-  os: string | null;
-  osVersion: string | null;
-  /** Desktop, Mobile, Tablet or Other, from the user agent. */
-  deviceClass: string;
-  isBot: boolean;
-  /** ISO 3166-1 alpha-2, from the trusted proxy header; null when unknown. */
-  country: string | null;
-  lang: string | null;
-  testMode: boolean;
-  /** A nextPage event sent server-side: kept until the visitor's next page view. */
-  held: boolean;
-  /** Which API the event came in by: "events" (seed 001 and the tracker), "yespo", "davinci". */
-  channel: string;
-  /** The event as received (after validation), as JSON: every field, for later use. */
-  data: string;
-}
+export type { StateEntry, StoredEvent } from './event.js';
 
 /**
- * A piece of server-side state that the vendor-compatible APIs keep (a Yespo cart by
- * recycleStateId, the session derived for a visitor, a Da Vinci browser / session /
- * identity by id): one JSON value per (account, kind, key).
+ * The store's ports: narrow interfaces that a backend implements one by one and that the
+ * routes see one by one (after snowplow's event_store: one small async interface per job).
+ * DuckDB implements them all; so will ClickHouse.
  */
-export interface StateEntry {
-  accountId: string;
-  kind: string;
-  key: string;
-  /** JSON. */
-  value: string;
-}
 
 /** What `insert` writes besides the events. */
 export interface InsertOptions {
-  /** State written in the same transaction as the events: both are stored, or neither. */
+  /** Vendor state committed with the events: both are stored, or neither. */
   state?: StateEntry[];
 }
 
@@ -88,27 +28,45 @@ export interface InsertResult {
   inserted: number;
 }
 
-/**
- * Where events live. Routes see only this interface; DuckDB is the default, ClickHouse
- * implements it where one machine is not enough. `insert` resolves only once the events
- * are durable.
- */
-export interface Store {
-  readonly kind: string;
-  /** Stores events durably; an event id already stored for the account is skipped. */
+/** The event log: where every API's events (and the vendor state that goes with them) are written. */
+export interface EventWriter {
+  /**
+   * Stores events durably, with the state that goes with them, in one commit; an event id
+   * already stored for the account is skipped. Resolves only once both are durable.
+   */
   insert(events: StoredEvent[], options?: InsertOptions): Promise<InsertResult>;
-  /** A state value that `insert` stored (JSON), or undefined. */
+}
+
+/** The vendor APIs' state (a Yespo cart, a visitor's session, a Da Vinci browser), as `insert` stored it. */
+export interface StateReader {
+  /** The JSON value stored for (account, kind, key), or undefined. */
   getState(accountId: string, kind: string, key: string): Promise<string | undefined>;
-  /** The account's stored events, oldest first (for export, tests and debugging). */
+}
+
+/** The account's stored events, oldest first (for export, tests and debugging). */
+export interface EventReader {
   events(accountId: string, options?: { limit?: number }): Promise<StoredEvent[]>;
-  /** Funnel counts per landing source, medium, … (seed 004), counted by the store. */
+}
+
+/** The report queries: every count is made by the store. */
+export interface ReportQueries {
+  /** Funnel counts per landing source, medium, … */
   funnel(query: FunnelQuery): Promise<FunnelRow[]>;
-  /** A page-navigation workflow's hour / weekday page views and unique visitors (seed 000). */
+  /** A page-navigation workflow's hour / weekday page views and unique visitors. */
   pageNavigation(query: PageNavigationQuery): Promise<PageNavigationStats>;
-  /** An interaction workflow's runs, goals and purchases (seed 000). */
+  /** An interaction workflow's runs, goals and purchases. */
   interaction(query: InteractionQuery): Promise<InteractionStats>;
+}
+
+/** Whether the store answers (`/readyz`). */
+export interface Health {
+  readonly kind: string;
   /** Resolves when the store answers queries. */
   ping(): Promise<void>;
+}
+
+/** A whole store: every port, and its lifecycle. */
+export interface Store extends EventWriter, StateReader, EventReader, ReportQueries, Health {
   /** Finishes pending writes and closes. */
   close(): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { InputError } from '../vendor/request.js';
+import { refuse } from '../../http/errors.js';
 
 /** The Da Vinci Signal API's (seed 003) endpoints and the checks of their requests. */
 
@@ -115,11 +115,11 @@ function describe(err: ErrorObject): string {
 /** The request's wrapped object, checked; an InputError names the first problem. */
 export function checkDaVinci(kind: DaVinciKind, body: Record<string, unknown>): Record<string, unknown> {
   const validate = validators[kind];
-  if (!validate(body)) throw new InputError(describe(validate.errors![0]!));
+  if (!validate(body)) throw refuse('INVALID_REQUEST', describe(validate.errors![0]!));
   const wrapper = ENDPOINTS.find((e) => e.kind === kind)!.wrapper;
   const inner = body[wrapper] as Record<string, unknown>;
   if (kind === 'identity' && !present(inner.contact_id) && !present(inner.email_address))
-    throw new InputError('identity needs contact_id or email_address: one of them must be provided when creating an identity');
+    throw refuse('INVALID_REQUEST', 'identity needs contact_id or email_address: one of them must be provided when creating an identity');
   return inner;
 }
 

@@ -1,5 +1,5 @@
 import { fitsStore, fromMinorUnits } from '../vendor/money.js';
-import { InputError } from '../vendor/request.js';
+import { refuse } from '../../http/errors.js';
 import type { DaVinciKind } from './check.js';
 
 /**
@@ -114,7 +114,7 @@ export function orderValue(o: Obj | null | undefined, fallback: string): { total
   const items = (o.items as Obj[] | null) ?? [];
   const amounts = [o.subtotal, o.discount, ...items.flatMap((i) => [i.price, i.discount])].filter((m): m is Obj => !!m);
   const currencies = [...new Set(amounts.map((m) => moneyValue(m, fallback).currency))];
-  if (currencies.length > 1) throw new InputError(`order amounts must all be in one currency; this one has ${currencies.join(', ')}`);
+  if (currencies.length > 1) throw refuse('INVALID_REQUEST', `order amounts must all be in one currency; this one has ${currencies.join(', ')}`);
   const currency = currencies[0] ?? fallback;
   let minor: bigint | undefined;
   if (o.subtotal) minor = moneyValue(o.subtotal as Obj, fallback).minor;
@@ -125,10 +125,10 @@ export function orderValue(o: Obj | null | undefined, fallback: string): { total
       const line = moneyValue(i.price as Obj, fallback).minor * BigInt((i.quantity as number | null) ?? 1);
       minor += line - (i.discount ? moneyValue(i.discount as Obj, fallback).minor : 0n);
     }
-    if (minor < 0n) throw new InputError("order items' discounts are larger than their prices");
+    if (minor < 0n) throw refuse('INVALID_REQUEST', "order items' discounts are larger than their prices");
   }
   if (minor === undefined) return { total: null, currency };
-  if (!fitsStore(minor, currency)) throw new InputError('order amount is too large to store');
+  if (!fitsStore(minor, currency)) throw refuse('INVALID_REQUEST', 'order amount is too large to store');
   return { total: fromMinorUnits(minor, currency), currency };
 }
 
@@ -164,7 +164,7 @@ export function recordsOf(kind: DaVinciKind, inner: Obj, currency: string, recei
       const p = (inner.product as Obj | null) ?? {};
       const priced = ((p.variants as Obj[] | null) ?? []).find((v) => v.price);
       const value = priced ? moneyValue(priced.price as Obj, currency) : undefined;
-      if (value && !fitsStore(value.minor, value.currency)) throw new InputError('page_view.product price is too large to store');
+      if (value && !fitsStore(value.minor, value.currency)) throw refuse('INVALID_REQUEST', 'page_view.product price is too large to store');
       return [
         {
           name: 'PRODUCT_VIEW',

@@ -3,39 +3,17 @@ import { isIP } from 'node:net';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { AccountConfig } from '../../config/config.js';
-import type { StateEntry } from '../../store/ports.js';
+import { speaks } from '../../http/dialect.js';
+import { refuse, renderStatusMessage } from '../../http/errors.js';
+import { countRefusals, requestContext, writeEvents } from '../ingest-context.js';
 import { davinciAccount } from '../vendor/auth.js';
-import { answer, recordsOf, without } from './records.js';
-import { BROWSER_TTL_S, checkDaVinci, ENDPOINTS, SESSION_TTL_S } from './check.js';
-import type { DaVinciKind } from './check.js';
-import { counted, requestContext, storeAll, toRow } from '../vendor/rows.js';
+import { idempotentId, readJsonObject, stableId } from '../vendor/request.js';
+import { toRow, vendorLabel } from '../vendor/rows.js';
 import type { VendorDeps } from '../vendor/rows.js';
-import { idempotentId, InputError, readJsonObject, stableId } from '../vendor/request.js';
-import { deriveSession } from '../vendor/sessions.js';
-
-const CHANNEL = 'davinci';
-/** State kinds: what the API registered, by the id it answered with. */
-export const BROWSER_KIND = 'davinci.browser';
-export const SESSION_KIND = 'davinci.session';
-export const IDENTITY_KIND = 'davinci.identity';
-
-interface BrowserState {
-  userAgent: string | null;
-  language: string | null;
-  createdAt: number;
-  expiresAt: number;
-}
-interface SessionState {
-  browserId: string | null;
-  createdAt: number;
-  expiresAt: number;
-}
-interface IdentityState {
-  browserId: string | null;
-  sessionId: string | null;
-  contactId: string | null;
-  email: string | null;
-}
+import { checkDaVinci, ENDPOINTS } from './check.js';
+import type { DaVinciKind } from './check.js';
+import { answer, recordsOf, without } from './records.js';
+import { browserRegistration, CHANNEL, resolveVisitor, sessionRegistration, visitorLock, visitState } from './visitors.js';
 
 /** The first language tag of an Accept-Language header ("en-US,en;q=0.9" → "en-US"; "*" is none). */
 function firstLanguage(header: string): string | null {
@@ -49,16 +27,16 @@ const requesterIp = (ctx: Context) => ctx.ip.replace(/^::ffff:(?=\d+\.\d+\.\d+\.
 const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
 
 /**
- * The nine endpoints of the Da Vinci Signal API (seed 003), for shops that send their
+ * The nine endpoints of the Da Vinci Signal-compatible API, for shops that send their
  * events there: point the same code at the collector. `Authorization: Bearer <API key>`;
  * without it 401.
  *
  * Browsers and sessions are registered (kept by id, with nothing of the remote IP); the
  * other seven endpoints store canonical events whose visitor is the browser_id (else the
  * session's or identity's browser, the identity's contact) and whose session is the
- * session_id (else the visitor's current one, 30 minutes idle ending it).
+ * session_id (else the visitor's current one, 30 minutes idle ending it): visitors.ts.
  *
- * Answers 201 with the wrapped object as the seed shows it (id, created_at, documented
+ * Answers 201 with the wrapped object as the API shows it (id, created_at, documented
  * fields filled) once stored; 4xx with `{"status":"error","message":…}` naming the
  * problem, and nothing stored; 503 with Retry-After when storage fails.
  */
@@ -66,7 +44,8 @@ export function davinciRoutes(router: Router, deps: VendorDeps) {
   for (const { path, kind, wrapper } of ENDPOINTS) {
     router.post(
       path,
-      counted(deps, CHANNEL, async (ctx) => {
+      speaks(renderStatusMessage),
+      countRefusals(deps.metrics, vendorLabel(CHANNEL), async (ctx) => {
         const account = davinciAccount(ctx, deps.accounts);
         const inner = checkDaVinci(kind, await readJsonObject(ctx));
         const receivedAt = Date.now();
@@ -87,40 +66,28 @@ export function davinciRoutes(router: Router, deps: VendorDeps) {
 }
 
 async function registerBrowser(ctx: Context, deps: VendorDeps, account: AccountConfig, inner: Record<string, unknown>, id: string, createdAt: number) {
-  // "If a user_agent or language is not provided - their values will be taken from request headers."
-  const state: BrowserState = {
+  const given = {
     userAgent: str(inner.user_agent) ?? (ctx.get('user-agent') || null),
     language: str(inner.language) ?? firstLanguage(ctx.get('accept-language')),
-    createdAt,
-    expiresAt: createdAt + BROWSER_TTL_S,
   };
-  await storeAll(ctx, deps, CHANNEL, [], [{ accountId: account.id, kind: BROWSER_KIND, key: id, value: JSON.stringify(state) }]);
-  return { id, ...without(inner, ['id']), created_at: createdAt, expires_at: state.expiresAt, user_agent: state.userAgent, language: state.language };
+  const { browser, entries } = browserRegistration(account.id, id, given, createdAt);
+  await writeEvents(deps, CHANNEL, [], entries);
+  return { id, ...without(inner, ['id']), created_at: createdAt, expires_at: browser.expiresAt, user_agent: browser.userAgent, language: browser.language };
 }
 
 async function registerSession(ctx: Context, deps: VendorDeps, account: AccountConfig, inner: Record<string, unknown>, id: string, receivedAt: number) {
-  const createdAt = Math.floor(receivedAt / 1000);
   const given = str(inner.remote_ip);
-  if (given !== undefined && !isIP(given)) throw new InputError('session.remote_ip must be an IPv4 or IPv6 address');
+  if (given !== undefined && !isIP(given)) throw refuse('INVALID_REQUEST', 'session.remote_ip must be an IPv4 or IPv6 address');
   // Answered, never stored: the collector keeps no raw IP.
   const remoteIp = given ?? requesterIp(ctx);
   const browserId = str(inner.browser_id) ?? null;
-  const session: SessionState = { browserId, createdAt, expiresAt: createdAt + SESSION_TTL_S };
-  const state: StateEntry[] = [{ accountId: account.id, kind: SESSION_KIND, key: id, value: JSON.stringify(session) }];
-  const store = async () => {
-    // The browser's events that name no session join this one.
-    if (browserId) state.push((await deriveSession(deps.store, account.id, CHANNEL, browserId, receivedAt, id)).entry);
-    await storeAll(ctx, deps, CHANNEL, [], state);
+  const register = async () => {
+    const { session, entries } = await sessionRegistration(deps.state, account.id, id, browserId, receivedAt);
+    await writeEvents(deps, CHANNEL, [], entries);
+    return session;
   };
-  await (browserId ? deps.lock.run([visitorLock(account, browserId)], store) : store());
-  return { id, ...without(inner, ['id']), browser_id: browserId, created_at: createdAt, expires_at: session.expiresAt, remote_ip: remoteIp };
-}
-
-const visitorLock = (account: AccountConfig, visitor: string) => `${account.id}\u0000${CHANNEL}\u0000visitor\u0000${visitor}`;
-
-async function stateOf<T>(deps: VendorDeps, account: AccountConfig, kind: string, key: string | undefined): Promise<T | undefined> {
-  const raw = key ? await deps.store.getState(account.id, kind, key) : undefined;
-  return raw ? (JSON.parse(raw) as T) : undefined;
+  const session = await (browserId ? deps.lock.run([visitorLock(account.id, browserId)], register) : register());
+  return { id, ...without(inner, ['id']), browser_id: browserId, created_at: session.createdAt, expires_at: session.expiresAt, remote_ip: remoteIp };
 }
 
 async function storeVisit(
@@ -132,33 +99,16 @@ async function storeVisit(
   id: string,
   receivedAt: number,
 ) {
-  const browserGiven = str(inner.browser_id);
-  const sessionGiven = str(inner.session_id);
-  const identityGiven = str(inner.identity_id);
-  const session = await stateOf<SessionState>(deps, account, SESSION_KIND, sessionGiven);
-  const identity = await stateOf<IdentityState>(deps, account, IDENTITY_KIND, identityGiven);
-  const browserId = browserGiven ?? session?.browserId ?? identity?.browserId ?? undefined;
-  const browser = await stateOf<BrowserState>(deps, account, BROWSER_KIND, browserId);
-  const contact = kind === 'identity' ? (str(inner.contact_id) ?? str(inner.email_address)) : undefined;
-  const visitor = browserId ?? identity?.contactId ?? identity?.email ?? contact ?? sessionGiven ?? identityGiven;
-  if (!visitor) throw new InputError(`${kind === 'product_page_view' ? 'page_view' : kind} needs browser_id, session_id or identity_id: whose is it?`);
+  const v = await resolveVisitor(deps.state, account.id, kind, inner);
+  const visitor = v.visitor;
+  if (!visitor) throw refuse('INVALID_REQUEST', `${kind === 'product_page_view' ? 'page_view' : kind} needs browser_id, session_id or identity_id: whose is it?`);
 
   const records = recordsOf(kind, inner, account.currency, receivedAt);
   const rctx = requestContext(ctx, deps, account, CHANNEL, receivedAt);
   const data = JSON.stringify(inner);
-  await deps.lock.run([visitorLock(account, visitor)], async () => {
+  await deps.lock.run([visitorLock(account.id, visitor)], async () => {
     const ts = typeof records[0]!.timestamp === 'number' ? Math.min(records[0]!.timestamp, receivedAt) : receivedAt;
-    const derived = await deriveSession(deps.store, account.id, CHANNEL, visitor, ts, sessionGiven);
-    const state: StateEntry[] = [derived.entry];
-    if (kind === 'identity') {
-      const registered: IdentityState = {
-        browserId: browserId ?? null,
-        sessionId: sessionGiven ?? null,
-        contactId: str(inner.contact_id) ?? null,
-        email: str(inner.email_address) ?? null,
-      };
-      state.push({ accountId: account.id, kind: IDENTITY_KIND, key: id, value: JSON.stringify(registered) });
-    }
+    const { sessionId, entries } = await visitState(deps.state, account.id, kind, inner, id, { ...v, visitor }, ts);
     const rows = records.map((r, i) =>
       toRow(
         {
@@ -166,16 +116,16 @@ async function storeVisit(
           // The answer's id is the first event's; a product page view's page view follows from it.
           eventId: i ? stableId(id, r.name) : id,
           userId: visitor,
-          sessionId: derived.sessionId,
+          sessionId,
           // The registered browser's agent and language stand for the visitor's.
-          ...(browser?.userAgent ? { userAgent: browser.userAgent } : {}),
-          ...(browser?.language ? { lang: browser.language } : {}),
+          ...(v.browser?.userAgent ? { userAgent: v.browser.userAgent } : {}),
+          ...(v.browser?.language ? { lang: v.browser.language } : {}),
         },
         rctx,
         data,
       ),
     );
     deps.metrics.eventsReceived.inc({ channel: CHANNEL }, rows.length);
-    await storeAll(ctx, deps, CHANNEL, rows, state);
+    await writeEvents(deps, CHANNEL, rows, entries);
   });
 }

@@ -1,14 +1,14 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Accounts } from '../../config/accounts.js';
 import type { AccountConfig } from '../../config/config.js';
-import { bearerOf } from '../../http/body.js';
-import { unauthenticated } from './report-error.js';
+import { bearerOf } from '../../http/params.js';
+import { unauthenticated } from './refusals.js';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
 /**
  * The account named by `accountId` when `authorization` is `Bearer <its reportToken>`;
- * else a 401 ReportError, the same for an unknown account as for a wrong token. The
+ * else UNAUTHENTICATED (401), the same for an unknown account as for a wrong token. The
  * tokens are compared in constant time.
  */
 export function authorizeReport(accounts: Accounts, accountId: string, authorization: string): AccountConfig {

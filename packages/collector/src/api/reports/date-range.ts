@@ -1,6 +1,6 @@
 import { addDays, dateAt, isDate, isoWeekday, startOfDay } from './dates.js';
 import type { PlainDate } from './dates.js';
-import { invalidParameter } from './report-error.js';
+import { invalidParameter } from './refusals.js';
 
 /** The named date ranges of the funnel's `date_range`. */
 export const NAMED_RANGES = [
@@ -60,7 +60,7 @@ const RULE = `date_range must be YYYYMMDD,YYYYMMDD or one of ${NAMED_RANGES.join
 
 /**
  * Reads `date_range`: `YYYYMMDD,YYYYMMDD` (both days included) or a named range, in the
- * account's time zone at `now`. Throws a 400 ReportError naming the parameter.
+ * account's time zone at `now`. Throws a 400 (refusals.ts) naming the parameter.
  */
 export function parseDateRange(value: string, timeZone: string, now: number): DayRange {
   const v = value.trim();

@@ -1,7 +1,7 @@
 import type { FunnelGroup } from '../../store/queries.js';
 import { countryCode } from '../../pipeline/country.js';
 import { parseDateRange, rangeInstants } from './date-range.js';
-import { invalidParameter, missingParameter } from './report-error.js';
+import { invalidParameter, missingParameter } from './refusals.js';
 
 /** The funnel's report types: the response's key for the group, and what it groups by. */
 export const REPORT_TYPES: Record<string, FunnelGroup> = {
@@ -45,7 +45,7 @@ const wholeNumber = (name: string, raw: string, min: number, max: number) => {
 
 /**
  * Reads the funnel's parameters other than account_id (`get` returns a query parameter
- * or undefined). An empty value is a missing one. Throws a 400 ReportError naming the
+ * or undefined). An empty value is a missing one. Throws a 400 (refusals.ts) naming the
  * parameter at fault.
  */
 export function parseFunnelParams(get: (name: string) => string | undefined, timeZone: string, now: number): FunnelParams {

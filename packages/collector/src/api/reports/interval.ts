@@ -1,5 +1,6 @@
 import { instantOf, isDate } from './dates.js';
-import { invalidParameter, missingParameter } from './report-error.js';
+import { excerpt } from '../../http/excerpt.js';
+import { invalidParameter, missingParameter } from './refusals.js';
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
 
@@ -32,7 +33,7 @@ export interface Interval {
 }
 
 /**
- * Reads `{"interval": {"start": ISO8601, "end": ISO8601}}`. Throws a 400 ReportError that
+ * Reads `{"interval": {"start": ISO8601, "end": ISO8601}}`. Throws a 400 (refusals.ts) that
  * names the field at fault.
  */
 export function parseInterval(body: unknown, timeZone: string): Interval {
@@ -46,7 +47,7 @@ export function parseInterval(body: unknown, timeZone: string): Interval {
     if (v === undefined || v === null || v === '') throw missingParameter(`interval.${name}`);
     const t = typeof v === 'string' ? parseIsoTime(v, timeZone) : undefined;
     if (t === undefined)
-      throw invalidParameter(`interval.${name} must be an ISO 8601 date-time such as "2025-06-01T00:00:00Z"; got ${JSON.stringify(v).slice(0, 60)}`);
+      throw invalidParameter(`interval.${name} must be an ISO 8601 date-time such as "2025-06-01T00:00:00Z"; got ${excerpt(v)}`);
     return t;
   };
   const start = time('start');

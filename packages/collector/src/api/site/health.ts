@@ -1,9 +1,9 @@
 import type Router from '@koa/router';
 import type { Metrics } from '../../telemetry/metrics.js';
-import type { Store } from '../../store/ports.js';
+import type { Health } from '../../store/ports.js';
 
 /** `GET /healthz` (the process answers), `GET /readyz` (the store answers), `GET /metrics` (Prometheus). */
-export function healthRoutes(router: Router, store: Store, metrics: Metrics) {
+export function healthRoutes(router: Router, store: Health, metrics: Metrics) {
   router.get('/healthz', (ctx) => {
     ctx.set('Cache-Control', 'no-store');
     ctx.body = { status: 'ok' };

@@ -1,8 +1,8 @@
 import type { Context } from 'koa';
 import type { Accounts } from '../../config/accounts.js';
 import type { AccountConfig } from '../../config/config.js';
-import { bearerOf, queryParam } from '../../http/body.js';
-import { InputError } from './request.js';
+import { refuse } from '../../http/errors.js';
+import { bearerOf, queryParam } from '../../http/params.js';
 
 /** The password of a Basic Authorization header (the user name is ignored), or undefined. */
 export function basicPassword(ctx: Context): string | undefined {
@@ -13,22 +13,18 @@ export function basicPassword(ctx: Context): string | undefined {
   return colon >= 0 && colon < decoded.length - 1 ? decoded.slice(colon + 1) : undefined;
 }
 
-
 /**
- * The account whose API key the request carries: 401 (with WWW-Authenticate for
- * `scheme`) without a key or with an unknown one; 403 when a browser sends it from an
- * origin outside the account's list.
+ * The account whose API key the request carries: UNAUTHENTICATED (401, with
+ * WWW-Authenticate for `scheme`) without a key or with an unknown one;
+ * ORIGIN_NOT_ALLOWED (403) when a browser sends it from an origin outside the account's list.
  */
 export function accountFor(ctx: Context, accounts: Accounts, key: string | undefined, scheme: 'Basic' | 'Bearer', how: string): AccountConfig {
-  const refuse = (message: string) => {
-    ctx.set('WWW-Authenticate', `${scheme} realm="cartbeacon"`);
-    return new InputError(message, 401);
-  };
-  if (!key) throw refuse(`Unauthenticated: send the account's API key ${how}`);
+  const challenge = { 'WWW-Authenticate': `${scheme} realm="cartbeacon"` };
+  if (!key) throw refuse('UNAUTHENTICATED', `Unauthenticated: send the account's API key ${how}`, challenge);
   const account = accounts.byApiKey(key);
-  if (!account) throw refuse('Unauthenticated: the API key is not one of an account');
+  if (!account) throw refuse('UNAUTHENTICATED', 'Unauthenticated: the API key is not one of an account', challenge);
   const origin = ctx.get('origin');
-  if (origin && !accounts.allows(account, origin)) throw new InputError(`Origin ${origin} is not one of the account's origins`, 403);
+  if (origin && !accounts.allows(account, origin)) throw refuse('ORIGIN_NOT_ALLOWED', `Origin ${origin.slice(0, 200)} is not one of the account's origins`);
   return account;
 }
 

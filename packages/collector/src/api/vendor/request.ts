@@ -1,38 +1,19 @@
 import { createHash } from 'node:crypto';
 import type { Context } from 'koa';
-import { BodyError, readJson } from '../../http/body.js';
+import { readJson } from '../../http/body.js';
+import { refuse } from '../../http/errors.js';
 import { MAX_DEPTH, tooDeep } from '../../http/json-depth.js';
 
 /**
- * A refused vendor request: the app's error handler answers `status` with
- * `{"status":"error","message":…}`, the message naming the problem.
- */
-export class InputError extends Error {
-  readonly expose = true;
-  constructor(
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
-}
-
-/**
  * Reads the request body as one JSON object (within the ingest body limit); anything
- * else is an InputError: 413 too large, 415 compressed, 400 empty, not JSON, not an
- * object, or nested deeper than 32 levels.
+ * else is refused: the errors of readJson, or INVALID_REQUEST for a body that is empty,
+ * not an object, or nested deeper than 32 levels.
  */
 export async function readJsonObject(ctx: Context): Promise<Record<string, unknown>> {
-  let body: unknown;
-  try {
-    body = await readJson(ctx);
-  } catch (e) {
-    if (e instanceof BodyError) throw new InputError(e.message, e.status);
-    throw e;
-  }
-  if (body === undefined) throw new InputError('the request body is empty; send a JSON object');
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new InputError('the request body must be a JSON object');
-  if (tooDeep(body)) throw new InputError(`the request body is nested deeper than ${MAX_DEPTH} levels`);
+  const body = await readJson(ctx);
+  if (body === undefined) throw refuse('INVALID_REQUEST', 'the request body is empty; send a JSON object');
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw refuse('INVALID_REQUEST', 'the request body must be a JSON object');
+  if (tooDeep(body)) throw refuse('INVALID_REQUEST', `the request body is nested deeper than ${MAX_DEPTH} levels`);
   return body as Record<string, unknown>;
 }
 
@@ -51,6 +32,6 @@ export function stableId(...parts: string[]): string {
 export function idempotentId(ctx: Context, accountId: string, part = ''): string | undefined {
   const key = ctx.get('idempotency-key').trim();
   if (!key) return undefined;
-  if (key.length > 255) throw new InputError('the Idempotency-Key header is longer than 255 characters');
+  if (key.length > 255) throw refuse('INVALID_REQUEST', 'the Idempotency-Key header is longer than 255 characters');
   return stableId(accountId, ctx.path, key, part);
 }

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { StateEntry, Store } from '../../store/ports.js';
+import type { StateEntry } from '../../store/event.js';
+import type { StateReader } from '../../store/ports.js';
 
 /** A visit ends after this long without an event (the tracker's idle limit too). */
 export const SESSION_IDLE_MS = 30 * 60e3;
 
-/** The state kind that holds each visitor's current session. */
-export const SESSION_KIND = 'session';
+/** The state kind that holds each visitor's current session (the one the collector derives). */
+export const VISITOR_SESSION_KIND = 'session';
 
-interface SessionState {
+interface CurrentSession {
   sessionId: string;
   /** The visitor's latest event time (ms). */
   lastTs: number;
@@ -29,7 +30,7 @@ export interface DerivedSession {
  * @param scope keeps the APIs' visitors apart ("yespo", "davinci")
  */
 export async function deriveSession(
-  store: Store,
+  state: StateReader,
   accountId: string,
   scope: string,
   visitorId: string,
@@ -37,19 +38,19 @@ export async function deriveSession(
   given?: string,
 ): Promise<DerivedSession> {
   const key = `${scope}\u0000${visitorId}`;
-  const raw = await store.getState(accountId, SESSION_KIND, key);
-  const last = raw ? (JSON.parse(raw) as SessionState) : undefined;
+  const raw = await state.getState(accountId, VISITOR_SESSION_KIND, key);
+  const last = raw ? (JSON.parse(raw) as CurrentSession) : undefined;
   let sessionId: string;
-  let state: SessionState;
+  let next: CurrentSession;
   if (last && (given ?? last.sessionId) === last.sessionId && (given || Math.abs(ts - last.lastTs) <= SESSION_IDLE_MS)) {
     // Both ways: a backend may send an event dated a little before the visitor's last one.
     sessionId = last.sessionId;
-    state = { sessionId, lastTs: Math.max(last.lastTs, ts) };
+    next = { sessionId, lastTs: Math.max(last.lastTs, ts) };
   } else {
     sessionId = given ?? randomUUID();
     // An event dated before the visitor's current session (an order processed hours ago)
     // gets its own session but leaves the current one current.
-    state = last && ts < last.lastTs ? last : { sessionId, lastTs: ts };
+    next = last && ts < last.lastTs ? last : { sessionId, lastTs: ts };
   }
-  return { sessionId, entry: { accountId, kind: SESSION_KIND, key, value: JSON.stringify(state) } };
+  return { sessionId, entry: { accountId, kind: VISITOR_SESSION_KIND, key, value: JSON.stringify(next) } };
 }

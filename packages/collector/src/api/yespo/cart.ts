@@ -1,5 +1,5 @@
 import { decimalAmount } from '../vendor/money.js';
-import { InputError } from '../vendor/request.js';
+import { refuse } from '../../http/errors.js';
 
 /**
  * Yespo's "Generate event v2" (seed 002) read into cartbeacon's canonical events.
@@ -59,18 +59,18 @@ const idText = (v: unknown): string | undefined =>
 export function parseYespo(body: Record<string, unknown>): YespoEvent {
   const { eventTypeKey, keyValue, params = [] } = body;
   if (eventTypeKey === undefined || eventTypeKey === null || eventTypeKey === '')
-    throw new InputError('eventTypeKey is required: the key of the event type, e.g. "pageViewed"');
+    throw refuse('INVALID_REQUEST', 'eventTypeKey is required: the key of the event type, e.g. "pageViewed"');
   if (typeof eventTypeKey !== 'string' || eventTypeKey.length > 256)
-    throw new InputError('eventTypeKey must be a string of at most 256 characters');
-  if (params !== null && !Array.isArray(params)) throw new InputError('params must be an array of {"name": …, "value": …} pairs');
+    throw refuse('INVALID_REQUEST', 'eventTypeKey must be a string of at most 256 characters');
+  if (params !== null && !Array.isArray(params)) throw refuse('INVALID_REQUEST', 'params must be an array of {"name": …, "value": …} pairs');
   const list = (params ?? []) as unknown[];
-  if (list.length > MAX_PARAMS) throw new InputError(`params has more than ${MAX_PARAMS} entries`);
+  if (list.length > MAX_PARAMS) throw refuse('INVALID_REQUEST', `params has more than ${MAX_PARAMS} entries`);
 
   const byName = new Map<string, unknown>();
   list.forEach((p, i) => {
-    if (!isObject(p)) throw new InputError(`params[${i}] must be an object with a name and a value`);
+    if (!isObject(p)) throw refuse('INVALID_REQUEST', `params[${i}] must be an object with a name and a value`);
     if (typeof p.name !== 'string' || !p.name || p.name.length > 256)
-      throw new InputError(`params[${i}].name must be a non-empty string of at most 256 characters`);
+      throw refuse('INVALID_REQUEST', `params[${i}].name must be a non-empty string of at most 256 characters`);
     if (byName.has(p.name)) return; // the first of a repeated name counts
     let value = p.value ?? null;
     if (JSON_PARAMS.has(p.name) && typeof value === 'string' && value.trim()) {
@@ -78,7 +78,7 @@ export function parseYespo(body: Record<string, unknown>): YespoEvent {
         value = JSON.parse(value);
       } catch (e) {
         if (JSON_REQUIRED.has(eventTypeKey))
-          throw new InputError(`params "${p.name}" must hold JSON in its string value: ${(e as Error).message}`);
+          throw refuse('INVALID_REQUEST', `params "${p.name}" must hold JSON in its string value: ${(e as Error).message}`);
       }
     }
     byName.set(p.name, value);
@@ -87,11 +87,11 @@ export function parseYespo(body: Record<string, unknown>): YespoEvent {
   let visitor: string | undefined;
   if (keyValue !== undefined && keyValue !== null && keyValue !== '') {
     visitor = idText(keyValue);
-    if (visitor === undefined) throw new InputError('keyValue must be a string of at most 512 characters');
+    if (visitor === undefined) throw refuse('INVALID_REQUEST', 'keyValue must be a string of at most 512 characters');
   } else {
     for (const name of KEY_PARAMS) if ((visitor = idText(byName.get(name)))) break;
     if (!visitor)
-      throw new InputError(
+      throw refuse('INVALID_REQUEST', 
         `the event has no keyValue, and its params have none of ${KEY_PARAMS.join(', ')} to take it from: such an event is not accepted`,
       );
   }
@@ -101,46 +101,46 @@ export function parseYespo(body: Record<string, unknown>): YespoEvent {
 function currencyOf(e: YespoEvent, fallback: string): string {
   const c = e.params.get('currencyCode');
   if (c === undefined || c === null || c === '') return fallback;
-  if (typeof c !== 'string' || !/^[A-Za-z]{3}$/.test(c)) throw new InputError('currencyCode must be an ISO 4217 code such as "USD"');
+  if (typeof c !== 'string' || !/^[A-Za-z]{3}$/.test(c)) throw refuse('INVALID_REQUEST', 'currencyCode must be an ISO 4217 code such as "USD"');
   return c.toUpperCase();
 }
 
 /** params[name] as an object (JSON already parsed), or an InputError. */
 function objectParam(e: YespoEvent, name: string): Record<string, unknown> {
   const v = e.params.get(name);
-  if (v === undefined || v === null || v === '') throw new InputError(`${e.eventTypeKey} needs the "${name}" parameter`);
-  if (!isObject(v)) throw new InputError(`${e.eventTypeKey} "${name}" must be a JSON object`);
+  if (v === undefined || v === null || v === '') throw refuse('INVALID_REQUEST', `${e.eventTypeKey} needs the "${name}" parameter`);
+  if (!isObject(v)) throw refuse('INVALID_REQUEST', `${e.eventTypeKey} "${name}" must be a JSON object`);
   return v;
 }
 
 function listParam(e: YespoEvent, name: string, required: boolean): Record<string, unknown>[] {
   const v = e.params.get(name);
   if (v === undefined || v === null || v === '') {
-    if (required) throw new InputError(`${e.eventTypeKey} needs the "${name}" parameter`);
+    if (required) throw refuse('INVALID_REQUEST', `${e.eventTypeKey} needs the "${name}" parameter`);
     return [];
   }
-  if (!Array.isArray(v) || v.length > MAX_PARAMS) throw new InputError(`${e.eventTypeKey} "${name}" must be a JSON array of at most ${MAX_PARAMS} products`);
+  if (!Array.isArray(v) || v.length > MAX_PARAMS) throw refuse('INVALID_REQUEST', `${e.eventTypeKey} "${name}" must be a JSON array of at most ${MAX_PARAMS} products`);
   return v.map((p, i) => {
-    if (!isObject(p)) throw new InputError(`${e.eventTypeKey} ${name}[${i}] must be a JSON object`);
+    if (!isObject(p)) throw refuse('INVALID_REQUEST', `${e.eventTypeKey} ${name}[${i}] must be a JSON object`);
     return p;
   });
 }
 
 function productId(e: YespoEvent, p: Record<string, unknown>, at: string): string {
   const id = idText(p.productId);
-  if (id === undefined) throw new InputError(`${e.eventTypeKey} ${at}.productId is required (a string)`);
+  if (id === undefined) throw refuse('INVALID_REQUEST', `${e.eventTypeKey} ${at}.productId is required (a string)`);
   return id;
 }
 
 function price(e: YespoEvent, p: Record<string, unknown>, at: string): string {
-  if (p.price === undefined || p.price === null) throw new InputError(`${e.eventTypeKey} ${at}.price is required`);
+  if (p.price === undefined || p.price === null) throw refuse('INVALID_REQUEST', `${e.eventTypeKey} ${at}.price is required`);
   const v = decimalAmount(p.price);
-  if (v === undefined) throw new InputError(`${e.eventTypeKey} ${at}.price must be a number from 0 to 10^14`);
+  if (v === undefined) throw refuse('INVALID_REQUEST', `${e.eventTypeKey} ${at}.price must be a number from 0 to 10^14`);
   return v;
 }
 
 function flag01(e: YespoEvent, v: unknown, at: string) {
-  if (v !== undefined && v !== null && ![0, 1, '0', '1'].includes(v as number)) throw new InputError(`${e.eventTypeKey} ${at} must be 0 or 1`);
+  if (v !== undefined && v !== null && ![0, 1, '0', '1'].includes(v as number)) throw refuse('INVALID_REQUEST', `${e.eventTypeKey} ${at} must be 0 or 1`);
 }
 
 /**
@@ -152,7 +152,7 @@ export function planYespo(e: YespoEvent, accountCurrency: string): YespoPlan {
     case 'pageViewed': {
       const page = e.params.get('page');
       const location = (isObject(page) ? page.location : undefined) ?? e.params.get('location');
-      if (typeof location !== 'string' || !location.trim()) throw new InputError('pageViewed needs page.location, the page URL or deep link');
+      if (typeof location !== 'string' || !location.trim()) throw refuse('INVALID_REQUEST', 'pageViewed needs page.location, the page URL or deep link');
       return { kind: 'events', records: [{ name: 'PAGE_VIEW', pageUrl: location }] };
     }
     case 'productViewed': {
@@ -164,19 +164,19 @@ export function planYespo(e: YespoEvent, accountCurrency: string): YespoPlan {
     case 'productCategoryViewed': {
       const c = objectParam(e, 'category');
       const id = idText(c.productCategoryId);
-      if (id === undefined) throw new InputError('productCategoryViewed category.productCategoryId is required (a string)');
+      if (id === undefined) throw refuse('INVALID_REQUEST', 'productCategoryViewed category.productCategoryId is required (a string)');
       // Seed 001's way to say "a category listing": category "Category Page", the category below it.
       return { kind: 'events', records: [{ name: 'PAGE_VIEW', category: 'Category Page', subCategory: id }] };
     }
     case 'cartUpdated': {
       const rsid = idText(e.params.get('recycleStateId'));
-      if (rsid === undefined) throw new InputError('cartUpdated needs the "recycleStateId" parameter, the id of the cart');
+      if (rsid === undefined) throw refuse('INVALID_REQUEST', 'cartUpdated needs the "recycleStateId" parameter, the id of the cart');
       const lines = new Map<string, CartLine>();
       listParam(e, 'products', false).forEach((p, i) => {
         const at = `products[${i}]`;
         const id = productId(e, p, at);
         const q = typeof p.quantity === 'string' && p.quantity.trim() ? Number(p.quantity) : p.quantity;
-        if (typeof q !== 'number' || !Number.isFinite(q) || q < 0 || q > 1e9) throw new InputError(`cartUpdated ${at}.quantity is required: a number from 0 to 10^9`);
+        if (typeof q !== 'number' || !Number.isFinite(q) || q < 0 || q > 1e9) throw refuse('INVALID_REQUEST', `cartUpdated ${at}.quantity is required: a number from 0 to 10^9`);
         const line = lines.get(id);
         if (line) line.quantity = round(line.quantity + q);
         else lines.set(id, { productId: id, quantity: q, price: price(e, p, at) });
@@ -185,7 +185,7 @@ export function planYespo(e: YespoEvent, accountCurrency: string): YespoPlan {
     }
     case 'productImpressions': {
       const variant = e.params.get('recomVariantId');
-      if (typeof variant !== 'string' || !variant) throw new InputError('productImpressions needs the "recomVariantId" parameter (r{recomId}v{variantId})');
+      if (typeof variant !== 'string' || !variant) throw refuse('INVALID_REQUEST', 'productImpressions needs the "recomVariantId" parameter (r{recomId}v{variantId})');
       listParam(e, 'products', true).forEach((p, i) => productId(e, p, `products[${i}]`));
       // Seed 001's INTERACTION: "view a widget" — a block of recommendations shown.
       return { kind: 'events', records: [{ name: 'INTERACTION' }] };
@@ -204,7 +204,7 @@ export function planYespo(e: YespoEvent, accountCurrency: string): YespoPlan {
     }
     case 'searchRequest': {
       const search = idText(e.params.get('search'));
-      if (search === undefined) throw new InputError('searchRequest needs the "search" parameter, the text searched for');
+      if (search === undefined) throw refuse('INVALID_REQUEST', 'searchRequest needs the "search" parameter, the text searched for');
       flag01(e, e.params.get('isFound'), 'isFound');
       // The tracker's search() is the same custom event.
       return { kind: 'events', records: [{ name: 'CUSTOM_EVENT', type: 'search' }] };

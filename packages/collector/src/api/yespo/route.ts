@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type Router from '@koa/router';
-import type { StateEntry } from '../../store/ports.js';
+import { renderStatusMessage } from '../../http/errors.js';
+import { speaks } from '../../http/dialect.js';
+import type { StateEntry } from '../../store/event.js';
+import { countRefusals, requestContext, writeEvents } from '../ingest-context.js';
 import { yespoAccount } from '../vendor/auth.js';
-import { counted, requestContext, storeAll, toRow } from '../vendor/rows.js';
+import { toRow, vendorLabel } from '../vendor/rows.js';
 import type { VendorDeps } from '../vendor/rows.js';
 import { idempotentId, readJsonObject, stableId } from '../vendor/request.js';
 import { deriveSession } from '../vendor/sessions.js';
@@ -25,14 +28,15 @@ export const CART_KIND = 'yespo.cart';
  *
  * Answers 200 with an empty body once the events are durably stored; 4xx with
  * `{"status":"error","message":…}` naming the problem, and nothing stored; 503 with
- * Retry-After when storage fails.
+ * Retry-After when storage fails (http/errors.ts).
  */
 export function yespoRoutes(router: Router, deps: VendorDeps) {
-  const { store, metrics, lock } = deps;
+  const { state: stored, metrics, lock } = deps;
 
   router.post(
     '/api/v2/event',
-    counted(deps, CHANNEL, async (ctx) => {
+    speaks(renderStatusMessage),
+    countRefusals(metrics, vendorLabel(CHANNEL), async (ctx) => {
       const account = yespoAccount(ctx, deps.accounts);
       const body = await readJsonObject(ctx);
       const event = parseYespo(body);
@@ -49,7 +53,7 @@ export function yespoRoutes(router: Router, deps: VendorDeps) {
           const state: StateEntry[] = [];
           let records: CanonicalRecord[];
           if (plan.kind === 'cart') {
-            const raw = await store.getState(account.id, CART_KIND, plan.recycleStateId);
+            const raw = await stored.getState(account.id, CART_KIND, plan.recycleStateId);
             const last = raw ? (JSON.parse(raw) as Cart) : undefined;
             const changes = diffCart(last, plan);
             const version = (last?.version ?? 0) + (changes.length ? 1 : 0);
@@ -67,12 +71,12 @@ export function yespoRoutes(router: Router, deps: VendorDeps) {
             records = plan.records.map((r) => ({ ...r, eventId: given ?? randomUUID() }));
           }
           if (records.length) {
-            const session = await deriveSession(store, account.id, CHANNEL, event.keyValue, receivedAt);
+            const session = await deriveSession(stored, account.id, CHANNEL, event.keyValue, receivedAt);
             state.push(session.entry);
             records = records.map((r) => ({ ...r, userId: event.keyValue, sessionId: session.sessionId }));
           }
           const rows = records.map((r) => toRow(r, rctx, data));
-          await storeAll(ctx, deps, CHANNEL, rows, state);
+          await writeEvents(deps, CHANNEL, rows, state);
           return rows.length;
         },
       );

@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { StateEntry } from '../ports.js';
+import type { StateEntry } from '../event.js';
 
 /**
  * Server-side state of the vendor-compatible APIs, one JSON value per
@@ -32,13 +32,6 @@ INSERT INTO vendor_states SELECT id, account_id, kind, key, value, now() FROM st
 ON CONFLICT (id) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`;
 
 const SELECT = `SELECT value AS v FROM vendor_states WHERE id = $id`;
-
-/** Marks a state entry that travels through the group commit beside the events. */
-export interface StateItem {
-  state: StateEntry;
-}
-
-export const isStateItem = (x: object): x is StateItem => 'state' in x;
 
 /**
  * Writes state entries inside the caller's open transaction, on the connection that ran

@@ -1,12 +1,19 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { DuckDBInstance, DuckDBTimestampTZValue, DuckDBDecimalValue } from '@duckdb/node-api';
+import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import { groupCommit } from '../group-commit.js';
+import type { StateEntry, StoredEvent } from '../event.js';
+import type { Store } from '../ports.js';
 import { createDuckDBReports } from './reports.js';
-import { isStateItem, readState, STATE_SCHEMA, writeState } from './state.js';
-import type { StateItem } from './state.js';
-import type { InsertResult, StateEntry, Store, StoredEvent } from '../ports.js';
+import { appendEvent, EVENT_SELECT, EVENTS_SCHEMA, eventOf } from './rows.js';
+import { readState, STATE_SCHEMA, writeState } from './state.js';
+
+/** One caller's write: its events and the state that goes with them. */
+interface Write {
+  events: StoredEvent[];
+  state: StateEntry[];
+}
 
 export interface DuckDBStoreOptions {
   /** The directory that holds `cartbeacon.duckdb`. */
@@ -36,159 +43,9 @@ export interface DuckDBStoreOptions {
   idleCheckpointMinBytes?: number;
 }
 
-/**
- * The columns of `events`, in order, with their DuckDB types. Staging rows are appended
- * with the same types, so one list serves the table, the staging table and the appender.
- */
-const COLUMNS = [
-  ['account_id', 'VARCHAR NOT NULL'],
-  ['event_id', 'VARCHAR NOT NULL'],
-  ['name', 'VARCHAR NOT NULL'],
-  ['step', 'VARCHAR'],
-  ['type', 'VARCHAR'],
-  ['ts', 'TIMESTAMPTZ NOT NULL'],
-  ['received_at', 'TIMESTAMPTZ NOT NULL'],
-  ['user_id', 'VARCHAR NOT NULL'],
-  ['session_id', 'VARCHAR NOT NULL'],
-  ['page_url', 'VARCHAR'],
-  ['referrer', 'VARCHAR'],
-  ['category', 'VARCHAR'],
-  ['sub_category', 'VARCHAR'],
-  ['product_id', 'VARCHAR'],
-  ['price', 'DECIMAL(18,4)'],
-  ['currency', 'VARCHAR'],
-  ['quantity', 'DOUBLE'],
-  ['total_price', 'DECIMAL(18,4)'],
-  ['order_no', 'VARCHAR'],
-  ['source', 'VARCHAR NOT NULL'],
-  ['medium', 'VARCHAR'],
-  ['campaign', 'VARCHAR'],
-  ['device', 'VARCHAR NOT NULL'],
-  ['browser', 'VARCHAR'],
-  ['os', 'VARCHAR'],
-  ['os_version', 'VARCHAR'],
-  ['device_class', 'VARCHAR NOT NULL'],
-  ['is_bot', 'BOOLEAN NOT NULL'],
-  ['country', 'VARCHAR'],
-  ['lang', 'VARCHAR'],
-  ['test_mode', 'BOOLEAN NOT NULL'],
-  ['held', 'BOOLEAN NOT NULL'],
-  ['channel', 'VARCHAR NOT NULL'],
-  ['data', 'JSON'],
-] as const;
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS events (
-  ${COLUMNS.map(([n, t]) => `${n} ${t}`).join(',\n  ')},
-  PRIMARY KEY (account_id, event_id)
-);`;
-
 const STAGING = `CREATE TEMP TABLE IF NOT EXISTS staging AS SELECT * FROM events LIMIT 0;`;
 
-const micros = (ms: number) => new DuckDBTimestampTZValue(BigInt(ms) * 1000n);
-
-const MAX_DECIMAL_18 = 10n ** 18n - 1n;
-
-/** "349.99" → 3499900n at scale 4; the validator guarantees the shape. */
-function decimal4(v: string): DuckDBDecimalValue {
-  const [int, frac = ''] = v.split('.');
-  const neg = int!.startsWith('-');
-  const digits = BigInt((neg ? int!.slice(1) : int!) + (frac + '0000').slice(0, 4));
-  // Round half away from zero on the fifth decimal, but never past the column's 18 digits
-  // (99999999999999.99995 is kept as 99999999999999.9999, the largest it can hold).
-  const round = frac.length > 4 && frac[4]! >= '5' && digits < MAX_DECIMAL_18 ? 1n : 0n;
-  return new DuckDBDecimalValue((digits + round) * (neg ? -1n : 1n), 18, 4);
-}
-
-function append(a: DuckDBAppender, e: StoredEvent) {
-  const text = (v: string | null) => (v === null ? a.appendNull() : a.appendVarchar(v));
-  const money = (v: string | null) => (v === null ? a.appendNull() : a.appendDecimal(decimal4(v)));
-  a.appendVarchar(e.accountId);
-  a.appendVarchar(e.eventId);
-  a.appendVarchar(e.name);
-  text(e.step);
-  text(e.type);
-  a.appendTimestampTZ(micros(e.ts));
-  a.appendTimestampTZ(micros(e.receivedAt));
-  a.appendVarchar(e.userId);
-  a.appendVarchar(e.sessionId);
-  text(e.pageUrl);
-  text(e.referrer);
-  text(e.category);
-  text(e.subCategory);
-  text(e.productId);
-  money(e.price);
-  text(e.currency);
-  e.quantity === null ? a.appendNull() : a.appendDouble(e.quantity);
-  money(e.totalPrice);
-  text(e.orderNo);
-  a.appendVarchar(e.source);
-  text(e.medium);
-  text(e.campaign);
-  a.appendVarchar(e.device);
-  text(e.browser);
-  text(e.os);
-  text(e.osVersion);
-  a.appendVarchar(e.deviceClass);
-  a.appendBoolean(e.isBot);
-  text(e.country);
-  text(e.lang);
-  a.appendBoolean(e.testMode);
-  a.appendBoolean(e.held);
-  a.appendVarchar(e.channel);
-  a.appendVarchar(e.data);
-  a.endRow();
-}
-
-const SELECT_EVENTS = `
-SELECT account_id, event_id, name, step, type, epoch_ms(ts) AS ts, epoch_ms(received_at) AS received_at,
-  user_id, session_id, page_url, referrer, category, sub_category, product_id,
-  price::VARCHAR AS price, currency, quantity, total_price::VARCHAR AS total_price, order_no,
-  source, medium, campaign, device, browser, os, os_version, device_class, is_bot, country, lang,
-  test_mode, held, channel, data::VARCHAR AS data
-FROM events WHERE account_id = $account ORDER BY ts, event_id LIMIT $limit`;
-
-type Row = Record<string, unknown>;
-
-function fromRow(r: Row): StoredEvent {
-  const num = (v: unknown) => (v === null ? null : Number(v));
-  return {
-    accountId: r.account_id as string,
-    eventId: r.event_id as string,
-    name: r.name as string,
-    step: r.step as string | null,
-    type: r.type as string | null,
-    ts: Number(r.ts),
-    receivedAt: Number(r.received_at),
-    userId: r.user_id as string,
-    sessionId: r.session_id as string,
-    pageUrl: r.page_url as string | null,
-    referrer: r.referrer as string | null,
-    category: r.category as string | null,
-    subCategory: r.sub_category as string | null,
-    productId: r.product_id as string | null,
-    price: r.price as string | null,
-    currency: r.currency as string | null,
-    quantity: num(r.quantity),
-    totalPrice: r.total_price as string | null,
-    orderNo: r.order_no as string | null,
-    source: r.source as string,
-    medium: r.medium as string | null,
-    campaign: r.campaign as string | null,
-    device: r.device as string,
-    browser: r.browser as string | null,
-    os: r.os as string | null,
-    osVersion: r.os_version as string | null,
-    deviceClass: r.device_class as string,
-    isBot: r.is_bot as boolean,
-    country: r.country as string | null,
-    lang: r.lang as string | null,
-    testMode: r.test_mode as boolean,
-    held: r.held as boolean,
-    channel: r.channel as string,
-    data: r.data as string,
-  };
-}
+const SELECT_EVENTS = `SELECT ${EVENT_SELECT} FROM events WHERE account_id = $account ORDER BY ts, event_id LIMIT $limit`;
 
 export interface DuckDBStore extends Store {
   /** The open DuckDB instance, for the report queries and for tools. */
@@ -222,7 +79,7 @@ export async function createDuckDBStore(options: DuckDBStoreOptions): Promise<Du
   // Times are stored as instants; the session time zone only matters for casts to text.
   const writer = await instance.connect();
   await writer.run(`SET GLOBAL TimeZone = 'UTC'`);
-  await writer.run(SCHEMA);
+  await writer.run(EVENTS_SCHEMA);
   await writer.run(STATE_SCHEMA);
   await writer.run(STAGING);
   const reader = await instance.connect();
@@ -233,10 +90,10 @@ export async function createDuckDBStore(options: DuckDBStoreOptions): Promise<Du
   for (const r of (await reader.runAndReadAll(`SELECT DISTINCT account_id, user_id FROM events WHERE held`)).getRowObjects())
     heldUsers.add(heldKey(r.account_id as string, r.user_id as string));
 
-  async function commit(all: (StoredEvent | StateItem)[]): Promise<boolean[]> {
-    // Vendor state rides in the same transaction as the events it goes with.
-    const items = all.filter((x): x is StoredEvent => !isStateItem(x));
-    const state = all.filter(isStateItem).map((x) => x.state);
+  /** Commits a group of writes in one transaction; answers, per write, how many of its events were new. */
+  async function commit(writes: Write[]): Promise<number[]> {
+    const items = writes.flatMap((w) => w.events);
+    const state = writes.flatMap((w) => w.state);
     // A repeat inside the group is not new either.
     const seen = new Set<string>();
     const first = items.map((e) => {
@@ -246,12 +103,12 @@ export async function createDuckDBStore(options: DuckDBStoreOptions): Promise<Du
     const releases = items.some((e) => e.name === 'PAGE_VIEW' && !e.held && heldUsers.has(heldKey(e.accountId, e.userId)));
     if (!releases && first.every(Boolean) && (await appendNew(items, state))) {
       items.forEach((e) => e.held && heldUsers.add(heldKey(e.accountId, e.userId)));
-      return all.map((x) => !isStateItem(x));
+      return writes.map((w) => w.events.length);
     }
     await writer.run('BEGIN TRANSACTION');
     try {
       const appender = await writer.createAppender('staging');
-      items.forEach((e) => append(appender, e));
+      items.forEach((e) => appendEvent(appender, e));
       appender.closeSync();
       const inserted = await writer.runAndReadAll(
         `INSERT INTO events SELECT * FROM staging ON CONFLICT DO NOTHING RETURNING account_id, event_id`,
@@ -269,9 +126,9 @@ export async function createDuckDBStore(options: DuckDBStoreOptions): Promise<Du
       const added = new Set(inserted.getRows().map(([a, id]) => heldKey(a as string, id as string)));
       items.forEach((e) => e.held && added.has(heldKey(e.accountId, e.eventId)) && heldUsers.add(heldKey(e.accountId, e.userId)));
       if (releases) await refreshHeld(items);
-      const results = items.map((e, i) => first[i]! && added.has(heldKey(e.accountId, e.eventId)));
+      const isNew = items.map((e, i) => first[i]! && added.has(heldKey(e.accountId, e.eventId)));
       let at = 0;
-      return all.map((x) => (isStateItem(x) ? false : results[at++]!));
+      return writes.map((w) => w.events.reduce((n) => n + (isNew[at++] ? 1 : 0), 0));
     } catch (e) {
       await writer.run('ROLLBACK').catch(() => {});
       await writer.run('DELETE FROM staging').catch(() => {});
@@ -290,7 +147,7 @@ export async function createDuckDBStore(options: DuckDBStoreOptions): Promise<Du
     let appender: DuckDBAppender | undefined;
     try {
       appender = await writer.createAppender('events');
-      items.forEach((e) => append(appender!, e));
+      items.forEach((e) => appendEvent(appender!, e));
       appender.closeSync();
       appender = undefined;
       if (state.length) await writeState(writer, state);
@@ -349,8 +206,8 @@ export async function createDuckDBStore(options: DuckDBStoreOptions): Promise<Du
     }, options.idleCheckpointMs ?? 500);
     idle.unref();
   };
-  const writes = groupCommit((items: (StoredEvent | StateItem)[]) =>
-    onWriter(() => commit(items)).finally(() => {
+  const writes = groupCommit((group: Write[]) =>
+    onWriter(() => commit(group)).finally(() => {
       unsaved = true;
       checkpointWhenIdle();
     }),
@@ -365,14 +222,14 @@ export async function createDuckDBStore(options: DuckDBStoreOptions): Promise<Du
     ...createDuckDBReports(instance),
     insert(events, options) {
       if (closed) return Promise.reject(new Error('the store is closed'));
-      const state = (options?.state ?? []).map((s): StateItem => ({ state: s }));
+      const state = options?.state ?? [];
       if (!events.length && !state.length) return Promise.resolve({ inserted: 0 });
-      return writes.add([...events, ...state]).then((added): InsertResult => ({ inserted: added.filter(Boolean).length }));
+      return writes.add([{ events, state }]).then(([inserted]) => ({ inserted: inserted! }));
     },
     getState: (accountId, kind, key) => readState(reader, accountId, kind, key),
     async events(accountId, { limit = 100000 } = {}) {
       const r = await reader.runAndReadAll(SELECT_EVENTS, { account: accountId, limit });
-      return r.getRowObjects().map((row) => fromRow(row as Row));
+      return r.getRowObjects().map((row) => eventOf(row as Record<string, unknown>));
     },
     async ping() {
       await reader.run('SELECT 1');

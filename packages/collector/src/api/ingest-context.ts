@@ -1,0 +1,59 @@
+import type { Context } from 'koa';
+import type { Accounts } from '../config/accounts.js';
+import type { AccountConfig } from '../config/config.js';
+import { CollectorError, fromStore } from '../http/errors.js';
+import { countryCode } from '../pipeline/country.js';
+import type { RequestContext } from '../pipeline/enrich.js';
+import type { StateEntry, StoredEvent } from '../store/event.js';
+import type { EventWriter } from '../store/ports.js';
+import type { Metrics } from '../telemetry/metrics.js';
+
+/** What every ingest API (the event API, Yespo, Da Vinci) is given. */
+export interface IngestDeps {
+  accounts: Accounts;
+  /** Where their events go; the route knows nothing of the store behind it. */
+  writer: EventWriter;
+  metrics: Metrics;
+  /** The trusted proxy header that carries the visitor's country, lower case. */
+  countryHeader?: string;
+}
+
+/** The enrichment context of an ingest request: the one place it is built from a request. */
+export function requestContext(ctx: Context, deps: IngestDeps, account: AccountConfig, channel: string, receivedAt: number): RequestContext {
+  return {
+    accountId: account.id,
+    currency: account.currency,
+    receivedAt,
+    userAgent: ctx.get('user-agent') || undefined,
+    fromBrowser: !!ctx.get('origin'),
+    country: deps.countryHeader ? countryCode(ctx.get(deps.countryHeader)) : null,
+    channel,
+  };
+}
+
+/**
+ * Stores rows and the state that goes with them in one commit, and counts them; a store
+ * failure is STORE_UNAVAILABLE (503 with Retry-After: nothing of the request is stored).
+ * Resolves with the number of new events.
+ */
+export async function writeEvents(deps: IngestDeps, channel: string, rows: StoredEvent[], state: StateEntry[] = []): Promise<number> {
+  const { inserted } = await fromStore(deps.writer.insert(rows, { state }));
+  deps.metrics.eventsStored.inc({ channel }, inserted);
+  deps.metrics.eventsDuplicate.inc({ channel }, rows.length - inserted);
+  return inserted;
+}
+
+/**
+ * Wraps a route handler so that each refusal (a CollectorError under 500) is counted in
+ * `cartbeacon_events_refused_total` under `labelOf(err)`, then answered by the app's error handler.
+ */
+export function countRefusals(metrics: Metrics, labelOf: (err: CollectorError) => string, handler: (ctx: Context) => Promise<void>) {
+  return async (ctx: Context) => {
+    try {
+      await handler(ctx);
+    } catch (e) {
+      if (e instanceof CollectorError && e.status < 500) metrics.eventsRefused.inc({ code: labelOf(e) });
+      throw e;
+    }
+  };
+}

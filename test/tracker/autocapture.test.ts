@@ -13,6 +13,7 @@ import { autoCapture } from '../../packages/tracker/src/auto/index.js';
 import type { AutoOptions } from '../../packages/tracker/src/auto/index.js';
 import { num, txt } from '../../packages/tracker/src/auto/util.js';
 import { product } from '../../packages/tracker/src/auto/product.js';
+import type { OwnCall } from '../../packages/tracker/src/own.js';
 import type { Tracker } from '../../packages/tracker/src/tracker.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/shops');
@@ -20,13 +21,19 @@ const METHODS = ['page', 'product', 'basket', 'checkout', 'user', 'custom', 'sea
 
 type Call = [method: string, ...args: any[]];
 
-/** A tracker that records its calls. */
+/**
+ * A tracker that records auto-capture's calls, and holds the page's own calls in `own` as a
+ * tracker from createTracker does.
+ */
 function recorder() {
   const calls: Call[] = [];
-  const tracker = Object.fromEntries(METHODS.map((m) => [m, (...a: unknown[]) => void calls.push([m, ...a])])) as unknown as Tracker;
+  const own: OwnCall[] = [];
+  const behind = Object.fromEntries(METHODS.map((m) => [m, (...a: unknown[]) => void calls.push([m, ...a])])) as unknown as Tracker;
+  const tracker = { ...behind, own: { calls: own, tracker: behind } };
   return {
     tracker,
     calls,
+    own,
     /** The first argument of every call of `method`. */
     of: (method: string) => calls.filter((c) => c[0] === method).map((c) => c[1]),
   };
@@ -488,8 +495,8 @@ describe("the page's own tracker calls", () => {
   it('are not repeated: its page view (and with it the search), its product views, its searches', async () => {
     load('search.html');
     history.replaceState(null, '', '/search?q=green+tea');
-    const own: AutoOptions['own'] = [['page', { category: 'Search Page' }, location.href]];
-    const { of } = await capture({ own });
+    rec.own.push(['page', { category: 'Search Page' }, location.href]);
+    const { of } = await capture();
     expect(of('page')).toEqual([]);
     // Not the address's query, which goes with the page view; the dataLayer's search is
     // no call of the page's own and goes.
@@ -497,7 +504,8 @@ describe("the page's own tracker calls", () => {
 
     rec = recorder();
     load('every-source.html');
-    const { of: of2 } = await capture({ own: [['product', { productId: 'ESP-1' }, location.href], ['search', 'red shoes', location.href]] });
+    rec.own.push(['product', { productId: 'ESP-1' }, location.href], ['search', 'red shoes', location.href]);
+    const { of: of2 } = await capture();
     expect(of2('page')).toHaveLength(1);
     expect(of2('product')).toEqual([]);
     (window as any).dataLayer.push({ event: 'search', search_term: 'red shoes' }, { event: 'search', search_term: 'blue shoes' });
@@ -506,7 +514,8 @@ describe("the page's own tracker calls", () => {
 
   it('made on another address count for that one only', async () => {
     load('every-source.html');
-    const { of } = await capture({ own: [['page', {}, 'http://localhost:3000/elsewhere'], ['product', { productId: 'ESP-1' }, 'http://localhost:3000/elsewhere']] });
+    rec.own.push(['page', {}, 'http://localhost:3000/elsewhere'], ['product', { productId: 'ESP-1' }, 'http://localhost:3000/elsewhere']);
+    const { of } = await capture();
     expect(of('page')).toHaveLength(1);
     expect(of('product')).toHaveLength(1);
   });

@@ -1,6 +1,7 @@
 import { createTracker } from './tracker';
 import type { Tracker } from './tracker';
 import type { AutoOptions } from './auto/index';
+import type { Own } from './own';
 
 /**
  * The script-tag build. `<script async src="https://COLLECTOR/cartbeacon.js" data-key="KEY">`
@@ -13,7 +14,7 @@ import type { AutoOptions } from './auto/index';
  * (`="false"` turns it off).
  */
 type Call = [method: keyof Tracker, ...args: unknown[]];
-type Global = Tracker & { push(call: Call): void };
+type Global = Tracker & { push(call: Call): void; own: Own };
 
 const w = window as unknown as { cartbeacon?: Call[] | Global };
 const queued = w.cartbeacon;
@@ -24,7 +25,7 @@ if (!queued || Array.isArray(queued)) {
     const d = script.dataset;
     const on = (k: string) => d[k] !== 'false';
     const endpoint = new URL('.', script.src).href;
-    const tracker = createTracker({
+    const api = createTracker({
       endpoint,
       apiKey: d.key || '',
       category: d.category,
@@ -34,21 +35,17 @@ if (!queued || Array.isArray(queued)) {
       respectOptOut: d.respectDnt !== 'false',
       testMode: d.testMode != null && d.testMode !== 'false',
       debug: d.debug != null,
-    });
-    // The page's own calls, so that auto-capture does not repeat them (a search the page
-    // reports itself, a product view it sends itself).
-    const own: NonNullable<AutoOptions['own']> = [];
-    const api = {
-      push: ([method, ...args]: Call) => {
-        try {
-          (api[method] as (...a: unknown[]) => unknown)(...args);
-        } catch {
-          // an unknown method or bad arguments in the page's queue: ignore it
-        }
-      },
-    } as Global;
-    for (const k in tracker)
-      (api as any)[k] = (...a: unknown[]) => (own.push([k, a[0], location.href]), (tracker as any)[k](...a));
+    }) as Global;
+    // Its own calls are the page's; auto-capture's, web vitals' and the fallback page
+    // view are not.
+    const { tracker } = api.own;
+    api.push = ([method, ...args]: Call) => {
+      try {
+        (api[method] as (...a: unknown[]) => unknown)(...args);
+      } catch {
+        // an unknown method or bad arguments in the page's queue: ignore it
+      }
+    };
     w.cartbeacon = api;
     queued?.forEach(api.push);
     // Auto-capture and web vitals are ES modules beside this script on the collector
@@ -60,7 +57,6 @@ if (!queued || Array.isArray(queued)) {
       schema: on('schema'),
       dataLayer: on('datalayer'),
       markup: on('markup'),
-      own,
       vitals: on('vitals') && (() => import(endpoint + 'cartbeacon-vitals.js').then((m) => m.v(tracker), () => {})),
     };
     let loaded: unknown;
@@ -72,7 +68,7 @@ if (!queued || Array.isArray(queued)) {
     // In the capture phase, so that it comes before the tracker's own pagehide (its beacon).
     addEventListener('pagehide', fallback, true);
     import(endpoint + 'cartbeacon-auto.js').then(
-      (m) => (loaded = m.a(tracker, auto) || 1),
+      (m) => (loaded = m.a(api, auto) || 1),
       () => (fallback(), (loaded = 1)),
     );
   } catch {

@@ -1,3 +1,4 @@
+import type { Own } from '../own';
 import type { Tracker } from '../tracker';
 import { watchHistory } from '../history';
 import { category, query } from './category';
@@ -25,12 +26,6 @@ export interface AutoOptions {
   /** Starts web vitals (e.g. loads the chunk that does) once the page has loaded; none when unset. */
   vitals?: false | (() => unknown);
   /**
-   * The calls the page made itself, as [method, first argument, address], growing as it
-   * makes more: auto-capture does not repeat on an address what the page sent for it (its
-   * own page view and, with it, the search; the products it viewed; its searches).
-   */
-  own?: [method: string, arg: any, href: string][];
-  /**
    * Clicks and submits made before auto-capture started (cartbeacon.js records them while
    * this chunk loads): the basket buttons and forms among them are recorded now.
    */
@@ -44,9 +39,14 @@ const BASKET = /^(add|remove)$/;
  * product views from structured data, the funnel from GA4 dataLayer events and from
  * `data-cartbeacon-*` markup, and web vitals. The page is read after its load event in
  * idle time, and again after each SPA navigation; each product is viewed once per page,
- * whichever sources describe it. Never throws into the page.
+ * whichever sources describe it. What the page sent itself through a tracker from
+ * createTracker is not sent again on that address: its own page view (and with it the
+ * search), the products it viewed, its searches. Never throws into the page.
  */
-export function autoCapture(t: Tracker, o: AutoOptions = {}): void {
+export function autoCapture(tracker: Tracker, o: AutoOptions = {}): void {
+  // A tracker from createTracker counts the page's own calls; auto-capture's go to the one
+  // behind it, which does not count them.
+  const { calls, tracker: t } = (tracker as { own?: Own }).own || { calls: [], tracker };
   const w = window as { dataLayer?: unknown[] };
   let seen = new Set<unknown>();
   let last: string;
@@ -82,7 +82,7 @@ export function autoCapture(t: Tracker, o: AutoOptions = {}): void {
       seen = new Set();
       // What the page sent itself for this address is not sent again.
       let paged = o.pages == false;
-      for (const [m, a, at] of o.own || []) {
+      for (const [m, a, at] of calls) {
         if (at.split('#')[0] != href) continue;
         if (m == 'page') paged = true;
         if (m == 'product') once(a?.productId, a?.title);

@@ -1,0 +1,102 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { appendFileSync, readFileSync, readdirSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SPOOL_START, openSpool } from '../../../packages/collector/src/spool/index.js';
+import type { SpoolOptions } from '../../../packages/collector/src/spool/index.js';
+import { readAll, records, tempDir } from './helpers.js';
+
+const segments = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.seg')).sort();
+const flipByte = (file: string, at: number) => {
+  const bytes = readFileSync(file);
+  bytes[at] = bytes[at]! ^ 0x40;
+  writeFileSync(file, bytes);
+};
+
+describe('spool recovery', () => {
+  const cleanup: (() => unknown)[] = [];
+  afterEach(async () => {
+    for (const f of cleanup.splice(0).reverse()) await f();
+  });
+  const dir = () => {
+    const d = tempDir();
+    cleanup.push(() => d.remove());
+    return d.path;
+  };
+  const open = async (options: SpoolOptions) => {
+    const spool = await openSpool(options);
+    cleanup.push(() => spool.close());
+    return spool;
+  };
+  /** A closed spool in a new directory with `groups` groups of 2 records of ~400 B. */
+  const written = async (groups: number, segmentBytes?: number) => {
+    const path = dir();
+    const spool = await openSpool({ dir: path, segmentBytes });
+    for (let i = 0; i < groups; i++) await spool.append(records(`g${i}`, 2, 400));
+    await spool.close();
+    return path;
+  };
+
+  it('cuts a torn last record at open and never returns it', async () => {
+    const path = await written(3);
+    const file = join(path, segments(path)[0]!);
+    const size = statSync(file).size;
+    truncateSync(file, size - 100);
+    const spool = await open({ dir: path });
+    expect((await readAll(spool)).texts).toEqual(['g0-0', 'g0-1', 'g1-0', 'g1-1', 'g2-0']);
+    expect(statSync(file).size).toBe(size - 416);
+    expect(spool.stats()).toMatchObject({ corruptSegments: 1, corruptBytes: 416 - 100 });
+    // Appends go on after it, and both survive another reopen.
+    await spool.append(records('new', 2));
+    await spool.close();
+    const again = await open({ dir: path });
+    expect((await readAll(again)).texts).toEqual(['g0-0', 'g0-1', 'g1-0', 'g1-1', 'g2-0', 'new-0', 'new-1']);
+  });
+
+  it('cuts a tail torn inside a record header, and a zero-filled tail', async () => {
+    const path = await written(2);
+    const file = join(path, segments(path)[0]!);
+    truncateSync(file, statSync(file).size - 416 + 7);
+    appendFileSync(file, Buffer.alloc(4096));
+    const spool = await open({ dir: path });
+    expect((await readAll(spool)).texts).toEqual(['g0-0', 'g0-1', 'g1-0']);
+  });
+
+  it('cuts the last segment at a record whose checksum fails, and returns nothing from there on', async () => {
+    const path = await written(3);
+    const file = join(path, segments(path)[0]!);
+    // A byte in the payload of the third record (8-byte magic, 416 bytes a record).
+    flipByte(file, 8 + 2 * 416 + 100);
+    const spool = await open({ dir: path });
+    expect((await readAll(spool)).texts).toEqual(['g0-0', 'g0-1']);
+    expect(statSync(file).size).toBe(8 + 2 * 416);
+  });
+
+  it('skips the rest of an earlier segment after a corrupt record and reads on in the next', async () => {
+    const path = await written(6, 1024);
+    const files = segments(path);
+    expect(files).toHaveLength(3);
+    // The second record of the first segment: its length field.
+    flipByte(join(path, files[0]!), 8 + 416 + 1);
+    const spool = await open({ dir: path });
+    const { texts } = await readAll(spool);
+    expect(texts).toEqual(['g0-0', 'g2-0', 'g2-1', 'g3-0', 'g3-1', 'g4-0', 'g4-1', 'g5-0', 'g5-1']);
+    expect(spool.stats().corruptSegments).toBe(1);
+    // A checksum failure in the middle segment's first record: the whole segment is skipped.
+    flipByte(join(path, files[1]!), 8 + 16 + 3);
+    expect((await readAll(spool)).texts).toEqual(['g0-0', 'g4-0', 'g4-1', 'g5-0', 'g5-1']);
+    expect(spool.stats().corruptSegments).toBe(2);
+  });
+
+  it('skips a segment without its magic, and removes a last one that has none', async () => {
+    const path = await written(4, 1024);
+    const files = segments(path);
+    flipByte(join(path, files[0]!), 0);
+    writeFileSync(join(path, '0000000000000003.seg'), 'CBSP');
+    writeFileSync(join(path, 'notes.txt'), 'not a segment');
+    const spool = await open({ dir: path });
+    expect(segments(path)).toEqual(files);
+    expect((await readAll(spool)).texts).toEqual(['g2-0', 'g2-1', 'g3-0', 'g3-1']);
+    await spool.append(records('n', 1));
+    expect((await readAll(spool, SPOOL_START)).texts.at(-1)).toBe('n-0');
+  });
+});

@@ -1,129 +1,30 @@
 /**
  * The wire format shared by the cartbeacon tracker and collector.
  *
- * Events are the Segmentify REST events of seed 001 (`/add/events/v1.json`):
- * a JSON array of objects with a `name`, the visitor's `userId` and `sessionId`,
- * and the fields of that event type. cartbeacon adds two optional common fields,
- * `eventId` (a UUID, so a re-sent event is recognised) and `timestamp`
- * (milliseconds since the epoch, when the event happened).
+ * Events are those of the Segmentify-compatible event API (`/add/events/v1.json`): a
+ * JSON array of objects with a `name`, the visitor's `userId` and `sessionId`, and the
+ * fields of that event type. cartbeacon adds two optional common fields, `eventId` (a
+ * UUID, so a re-sent event is recognised) and `timestamp` (milliseconds since the epoch,
+ * when the event happened).
  *
- * This package holds types only; nothing in it exists at run time.
+ * The schema (schema.ts) is the one source of truth: the collector validates with it and
+ * the types below come from it. The tracker imports types only, so none of it reaches
+ * the browser.
  */
 
-/** The event names the collector accepts (seed 001, "Event Types"). */
-export type EventName =
-  | 'PAGE_VIEW'
-  | 'PRODUCT_VIEW'
-  | 'BASKET_OPERATIONS'
-  | 'CHECKOUT'
-  | 'USER_OPERATIONS'
-  | 'CUSTOM_EVENT'
-  | 'INTERACTION'
-  | 'USER_FORM'
-  | 'BANNER_VIEW'
-  | 'BANNER_OPERATIONS';
+export * from './schema.js';
+import type {
+  BasketFields,
+  CheckoutFields,
+  CommonFields,
+  CustomFields,
+  PageViewFields,
+  ProductFields,
+  UserFields,
+} from './schema.js';
 
-/** A flag that the seed allows as a boolean or as the string 'true' / 'false'. */
+/** A flag that the API allows as a boolean or as the string 'true' / 'false'. */
 export type Flag = boolean | 'true' | 'false';
-
-/** Fields every event may carry (seed 001, "Common Parameters"). */
-export interface CommonFields {
-  /** Unique id of the visitor (the tracker's browser id). */
-  userId: string;
-  /** Unique id of the visit (the tracker's session id). */
-  sessionId: string;
-  /** cartbeacon: a unique id of this event; a repeat with the same id is stored once. */
-  eventId?: string;
-  /** cartbeacon: when the event happened, in milliseconds since the epoch. */
-  timestamp?: number;
-  /** 'PC', 'TABLET', 'MOBILE', 'ANDROID' or 'IOS'; derived from the user agent when absent. */
-  device?: string;
-  userAgent?: string;
-  lang?: string;
-  currency?: string;
-  browser?: string;
-  os?: string;
-  osversion?: string;
-  pageUrl?: string;
-  referrer?: string;
-  params?: Record<string, unknown>;
-  testMode?: Flag;
-  nextPage?: Flag;
-}
-
-export interface PageViewFields {
-  /** 'Home Page', 'Product Page', 'Category Page', 'Basket Page', 'Checkout Page', 'Search Page', '404 Page' or your own. */
-  category: string;
-  subCategory?: string;
-}
-
-export interface ProductFields {
-  productId: string;
-  title?: string;
-  inStock?: Flag;
-  url?: string;
-  mUrl?: string;
-  image?: string;
-  imageXS?: string;
-  imageS?: string;
-  imageM?: string;
-  imageL?: string;
-  imageXL?: string;
-  category?: string | string[];
-  brand?: string;
-  price?: number;
-  oldPrice?: number;
-  currency?: string;
-  gender?: string;
-  colors?: string[];
-  sizes?: string[];
-  labels?: string[];
-}
-
-export interface BasketFields {
-  step: 'add' | 'remove';
-  productId: string;
-  price?: number;
-  currency?: string;
-  quantity?: number;
-}
-
-export interface BasketProduct {
-  productId: string;
-  price?: number;
-  currency?: string;
-  quantity?: number;
-}
-
-export interface CheckoutFields {
-  step: 'basket' | 'customer' | 'payment' | 'purchase';
-  totalPrice: number;
-  currency?: string;
-  orderNo?: string;
-  cartUrl?: string;
-  productList: BasketProduct[];
-}
-
-export interface UserFields {
-  step: 'signup' | 'signin' | 'signout' | 'update';
-  username: string;
-  fullName?: string;
-  email?: string;
-  phone?: string;
-  gender?: string;
-  age?: number;
-  birthdate?: string;
-  memberSince?: string;
-  location?: string;
-  segments?: string[];
-  isRegistered?: Flag;
-  isLogin?: Flag;
-  custom?: Record<string, unknown>;
-}
-
-export interface CustomFields {
-  type: string;
-}
 
 export type WireEvent = CommonFields &
   (
@@ -136,17 +37,11 @@ export type WireEvent = CommonFields &
     | { name: 'INTERACTION' | 'USER_FORM' | 'BANNER_VIEW' | 'BANNER_OPERATIONS'; [field: string]: unknown }
   );
 
-/** The error codes of seed 001 ("API Errors") that the collector answers with. */
-export type ErrorCode =
-  | 'NO_API_KEY'
-  | 'NO_ACCOUNT'
-  | 'NO_DOMAIN_APIKEY_MATCH'
-  | 'NO_EVENT'
-  | 'NO_USERID'
-  | 'NO_SESSIONID'
-  | 'BAD_INPUT';
+/** The error codes of the event API ("API Errors") that the collector answers with. */
+export const ERROR_CODES = ['NO_API_KEY', 'NO_ACCOUNT', 'NO_DOMAIN_APIKEY_MATCH', 'NO_EVENT', 'NO_USERID', 'NO_SESSIONID', 'BAD_INPUT'] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
-/** One refused event inside an otherwise accepted batch (a cartbeacon addition to the seed's body). */
+/** One refused event inside an otherwise accepted batch (a cartbeacon addition to the API's body). */
 export interface EventError {
   /** Position of the event in the request's array. */
   index: number;
@@ -169,7 +64,7 @@ export interface IngestResponse {
   errors?: EventError[];
 }
 
-/** The body of an answer that stored nothing (seed 001: `{"timestamp":"","responses":[],"statusCode":…}`). */
+/** The body of an answer that stored nothing (the API's `{"timestamp":"","responses":[],"statusCode":…}`). */
 export interface IngestErrorResponse {
   timestamp: '';
   responses: [];

@@ -1,3 +1,6 @@
+import { ERROR_CODES } from '@cartbeacon/types';
+import type { ErrorCode as EventApiCode } from '@cartbeacon/types';
+
 /**
  * The collector's one catalog of error codes: each stable code with the HTTP status it
  * answers and its default sentence (after fastify's lib/errors.js). Every refusal is a
@@ -31,15 +34,13 @@ export const ERRORS = {
   STORE_UNAVAILABLE: { status: 503, message: 'Storage is unavailable; send the request again later.', retryAfter: 1 },
   /** A configuration that stops the start; never an HTTP answer. */
   BAD_CONFIG: { status: 500, message: 'The configuration is not valid.' },
-} as const satisfies Record<string, { status: number; message: string; retryAfter?: number }>;
+} as const satisfies Record<string, { status: number; message: string; retryAfter?: number }> &
+  Record<EventApiCode, { status: 400; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;
 
-/** The codes of the Segmentify-compatible event API, which it answers in `statusCode`. */
-export const EVENT_API_CODES = ['NO_API_KEY', 'NO_ACCOUNT', 'NO_DOMAIN_APIKEY_MATCH', 'NO_EVENT', 'NO_USERID', 'NO_SESSIONID', 'BAD_INPUT'] as const;
-export type EventApiCode = (typeof EVENT_API_CODES)[number];
-
-export const isEventApiCode = (code: string): code is EventApiCode => (EVENT_API_CODES as readonly string[]).includes(code);
+/** Whether a code is one of the event API's own, which it answers in `statusCode` (@cartbeacon/types). */
+export const isEventApiCode = (code: string): code is EventApiCode => (ERROR_CODES as readonly string[]).includes(code);
 
 /** A refusal with a stable code; `expose` is true for every status under 500. */
 export class CollectorError extends Error {

@@ -14,24 +14,24 @@ afterEach(() => {
 describe('openKv', () => {
   it('keeps values in IndexedDB, where a second page (a new store) finds them', async () => {
     const kv = openKv('t');
-    await kv.put([
+    await kv._put([
       ['a', 1],
       ['b', { x: 2 }],
     ]);
-    await kv.upd<number>('a', (v) => (v ?? 0) + 10);
+    await kv._upd<number>('a', (v) => (v ?? 0) + 10);
     const again = openKv('t');
-    expect(await again.get(['a', 'b', 'c'])).toEqual([11, { x: 2 }, undefined]);
-    await again.drop(['a']);
-    expect(await kv.all()).toEqual([['b', { x: 2 }]]);
-    await kv.wipe();
-    expect(await again.all()).toEqual([]);
+    expect(await again._get(['a', 'b', 'c'])).toEqual([11, { x: 2 }, undefined]);
+    await again._drop(['a']);
+    expect(await kv._all()).toEqual([['b', { x: 2 }]]);
+    await kv._wipe();
+    expect(await again._all()).toEqual([]);
   });
 
   it('serialises read-modify-write across two stores (two tabs)', async () => {
     const a = openKv('t');
     const b = openKv('t');
-    await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).upd<number>('n', (v) => (v ?? 0) + 1)));
-    expect(await a.get(['n'])).toEqual([20]);
+    await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b)._upd<number>('n', (v) => (v ?? 0) + 1)));
+    expect(await a._get(['n'])).toEqual([20]);
   });
 
   it('falls back to memory when IndexedDB cannot be opened, and never rejects', async () => {
@@ -41,32 +41,32 @@ describe('openKv', () => {
       },
     } as unknown as IDBFactory;
     const kv = openKv('t');
-    await kv.put([['a', 1]]);
-    await kv.upd<number>('a', (v) => (v ?? 0) + 1);
-    expect(await kv.get(['a'])).toEqual([2]);
-    expect(await kv.all()).toEqual([['a', 2]]);
+    await kv._put([['a', 1]]);
+    await kv._upd<number>('a', (v) => (v ?? 0) + 1);
+    expect(await kv._get(['a'])).toEqual([2]);
+    expect(await kv._all()).toEqual([['a', 2]]);
   });
 
   it('falls back to memory when there is no IndexedDB at all', async () => {
     // A browser context without IndexedDB.
     Reflect.deleteProperty(globalThis, 'indexedDB');
     const kv = openKv('t');
-    await kv.put([['k', 'v']]);
-    expect(await kv.get(['k'])).toEqual(['v']);
+    await kv._put([['k', 'v']]);
+    expect(await kv._get(['k'])).toEqual(['v']);
   });
 
   it('switches to memory when a write fails (quota) and keeps that write', async () => {
     const kv = openKv('t');
-    await kv.put([['before', 1]]);
+    await kv._put([['before', 1]]);
     const put = IDBObjectStore.prototype.put;
     IDBObjectStore.prototype.put = function () {
       throw new DOMException('Quota exceeded', 'QuotaExceededError');
     };
     try {
-      await kv.put([['after', 2]]);
+      await kv._put([['after', 2]]);
     } finally {
       IDBObjectStore.prototype.put = put;
     }
-    expect(await kv.get(['after'])).toEqual([2]);
+    expect(await kv._get(['after'])).toEqual([2]);
   });
 });

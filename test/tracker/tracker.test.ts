@@ -68,7 +68,7 @@ const make = (options: Partial<TrackerOptions> = {}) => {
   return t;
 };
 
-const queued = async () => (await openKv('cartbeacon-queue').all()).map(([, item]) => item[0]);
+const queued = async () => (await openKv('cartbeacon-queue')._all()).map(([, item]) => item[0]);
 
 describe('createTracker', () => {
   it('posts batches as text/plain with keepalive to the collector, with ids, eventId and timestamp', async () => {
@@ -141,9 +141,9 @@ describe('createTracker', () => {
     expect(b!.sessionId).toBe(a!.sessionId);
     // 31 minutes later, the same browser starts a new session (the session's last activity
     // moved back, in IndexedDB and in its localStorage copy).
-    const stored = await openKv('cartbeacon').get(['s']);
+    const stored = await openKv('cartbeacon')._get(['s']);
     const idle = { ...stored[0], t: Date.now() - 31 * 60e3 };
-    await openKv('cartbeacon').put([['s', idle]]);
+    await openKv('cartbeacon')._put([['s', idle]]);
     const copy = JSON.parse(localStorage.getItem('cartbeacon-ids')!);
     localStorage.setItem('cartbeacon-ids', JSON.stringify([copy[0], idle, copy[2]]));
     make().custom('later');
@@ -289,7 +289,7 @@ describe('createTracker', () => {
     const types = () => [...new Map(collector.events().map((e) => [e.eventId, e.type])).values()].sort();
     await vi.waitFor(() => expect(types()).toEqual(['at once', 'next page']));
     for (const e of collector.events()) expect([e.userId, e.sessionId]).toEqual([first!.userId, first!.sessionId]);
-    expect(await openKv('cartbeacon').get(['b'])).toEqual([first!.userId]);
+    expect(await openKv('cartbeacon')._get(['b'])).toEqual([first!.userId]);
     // A returning visitor's page, left at once: the ids are known before IndexedDB answers.
     make().custom('left again');
     dispatchEvent(new Event('pagehide'));
@@ -306,7 +306,7 @@ describe('createTracker', () => {
         await new Promise((r) => setTimeout(r, 50));
         expect(collector.sent).toHaveLength(0);
         expect(await queued()).toEqual([]);
-        expect(await openKv('cartbeacon').get(['b'])).toEqual([undefined]);
+        expect(await openKv('cartbeacon')._get(['b'])).toEqual([undefined]);
         t.consent(true);
         t.custom('after');
         await vi.waitFor(() => expect(collector.events().map((e) => e.type)).toEqual(['after']));
@@ -332,7 +332,7 @@ describe('createTracker', () => {
       t.custom('waiting');
       await new Promise((r) => setTimeout(r, 50));
       expect(collector.sent).toHaveLength(0);
-      expect(await openKv('cartbeacon').all()).toEqual([]);
+      expect(await openKv('cartbeacon')._all()).toEqual([]);
       t.consent(true);
       await vi.waitFor(() => expect(collector.events().map((e) => e.type)).toEqual(['waiting']));
       // Remembered for the next page.
@@ -349,7 +349,7 @@ describe('createTracker', () => {
       t.custom('after refusal');
       await vi.waitFor(async () => expect(await queued()).toEqual([]));
       // The choice is stored last, once the rest is gone.
-      await vi.waitFor(async () => expect(await openKv('cartbeacon').get(['b', 's', 'k'])).toEqual([undefined, undefined, 0]));
+      await vi.waitFor(async () => expect(await openKv('cartbeacon')._get(['b', 's', 'k'])).toEqual([undefined, undefined, 0]));
       onLine.mockReturnValue(true);
       // The refusal holds from the next page's first moment, even when it is left at once.
       const beacons: string[] = [];
@@ -433,7 +433,7 @@ describe('createTracker', () => {
       next.custom('after the refusal');
       await next.flush();
       dispatchEvent(new Event('pagehide'));
-      await vi.waitFor(async () => expect(await openKv('cartbeacon').get(['b', 's', 'k'])).toEqual([undefined, undefined, 0]));
+      await vi.waitFor(async () => expect(await openKv('cartbeacon')._get(['b', 's', 'k'])).toEqual([undefined, undefined, 0]));
       expect(await queued()).toEqual([]);
       expect(collector.sent).toEqual([]);
       // (The first page, still alive here, beacons its own event: it was left before the refusal.)
@@ -451,7 +451,7 @@ describe('createTracker', () => {
       here.custom('after the refusal');
       await here.flush();
       dispatchEvent(new Event('pagehide'));
-      await vi.waitFor(async () => expect(await openKv('cartbeacon').get(['b', 'k'])).toEqual([undefined, 0]));
+      await vi.waitFor(async () => expect(await openKv('cartbeacon')._get(['b', 'k'])).toEqual([undefined, 0]));
       expect(collector.events().map((e) => e.type)).toEqual(['granted']);
       expect(beacons.filter((e) => e.type === 'after the refusal')).toEqual([]);
       expect(copy()).toEqual([null, null, false]);
@@ -479,7 +479,7 @@ describe('createTracker', () => {
       const after = collector.events().filter((e) => e.type === 'after');
       expect(after.every((e) => e.userId !== old)).toBe(true);
       expect(beacons.filter((e) => e.userId === old)).toEqual([]);
-      const [b, k] = await openKv('cartbeacon').get(['b', 'k']);
+      const [b, k] = await openKv('cartbeacon')._get(['b', 'k']);
       expect([b === old, k]).toEqual([false, 1]);
       expect(copies.filter((v) => v.includes(old as string))).toEqual([]);
     });
@@ -498,7 +498,7 @@ describe('createTracker', () => {
       await new Promise((r) => setTimeout(r, 50));
       expect(collector.events().map((e) => e.type)).toEqual(['granted']);
       expect(beacons.filter((e) => e.type === 'withdrawn')).toEqual([]);
-      expect(await openKv('cartbeacon').get(['b', 'k'])).toEqual([undefined, 0]);
+      expect(await openKv('cartbeacon')._get(['b', 'k'])).toEqual([undefined, 0]);
       // And the other way round: consent given at once over a stored refusal.
       const again = make({ requireConsent: true });
       again.consent(true);

@@ -26,14 +26,13 @@ export interface Stamped {
 export interface Ids {
   /** The campaign of this page's address (see campaignKey), for new sessions. */
   _campaign: string;
-  /** Both ids are in memory: an event can have them at once. */
-  _known(): unknown;
   /**
-   * The one place that gives an event the ids: those in memory (a new browser id if there
-   * is none). The first ids an event gets stay: the copy a beacon carries and the one the
-   * queue sends agree, and an event kept by an earlier page keeps that page's.
+   * The one place that gives an event the ids: those in memory, when both are there or
+   * `always` (then a new browser id or session if there is none); whether it did. The first
+   * ids an event gets stay: the copy that a beacon carries and the one that the queue sends
+   * agree, and an event kept by an earlier page keeps that page's.
    */
-  _stamp(e: Stamped): void;
+  _stamp(e: Stamped, always?: boolean): unknown;
   /** The ids that IndexedDB answered at start. */
   _load(b: string | undefined, s: Session | undefined): void;
   /** Brings the stored ids up to an event at `ts` (a new browser id or session if needed). */
@@ -60,12 +59,15 @@ export function createIds(meta: Kv, consent: Consent, campaign: string, log: Log
 
   const ids: Ids = {
     _campaign: campaign,
-    _known: () => browserId && session,
-    _stamp(e) {
-      browserId ||= uuid();
-      session = touchSession(session, e.timestamp, ids._campaign);
-      e.userId ??= browserId;
-      e.sessionId ??= session.i;
+    _stamp(e, always) {
+      const known = always || (browserId && session);
+      if (known) {
+        browserId ||= uuid();
+        session = touchSession(session, e.timestamp, ids._campaign);
+        e.userId ??= browserId;
+        e.sessionId ??= session.i;
+      }
+      return known;
     },
     _load(b, s) {
       stored = b;
@@ -73,8 +75,8 @@ export function createIds(meta: Kv, consent: Consent, campaign: string, log: Log
       session = newer(s);
     },
     async _save(ts) {
-      if (!stored) await meta.upd<string>('b', (v) => (stored = browserId = v || browserId || uuid()));
-      await meta.upd<Session>('s', (v) => (session = touchSession(newer(v), ts, ids._campaign)));
+      if (!stored) await meta._upd<string>('b', (v) => (stored = browserId = v || browserId || uuid()));
+      await meta._upd<Session>('s', (v) => (session = touchSession(newer(v), ts, ids._campaign)));
     },
     _mirror() {
       try {

@@ -1,4 +1,4 @@
-import { createStore, delMany, entries, getMany, setMany, update, clear } from 'idb-keyval';
+import { createStore, promisifyRequest as done } from 'idb-keyval';
 import type { UseStore } from 'idb-keyval';
 
 /**
@@ -7,14 +7,21 @@ import type { UseStore } from 'idb-keyval';
  * no IndexedDB at all). Every method resolves; none rejects.
  */
 export interface Kv {
-  all(): Promise<[IDBValidKey, any][]>;
-  get(keys: IDBValidKey[]): Promise<any[]>;
-  put(pairs: [IDBValidKey, unknown][]): Promise<unknown>;
-  drop(keys: IDBValidKey[]): Promise<unknown>;
+  _all(): Promise<[IDBValidKey, any][]>;
+  _get(keys: IDBValidKey[]): Promise<any[]>;
+  _put(pairs: [IDBValidKey, unknown][]): Promise<unknown>;
+  _drop(keys: IDBValidKey[]): Promise<unknown>;
   /** Atomic read-modify-write of one key (shared by all tabs when IndexedDB works). */
-  upd<T>(key: IDBValidKey, fn: (old: T | undefined) => T): Promise<unknown>;
-  wipe(): Promise<unknown>;
+  _upd<T>(key: IDBValidKey, fn: (old: T | undefined) => T): Promise<unknown>;
+  _wipe(): Promise<unknown>;
 }
+
+type Op = (store: IDBObjectStore) => unknown;
+
+// A write: done when its transaction is.
+const write =
+  (op: Op): Op =>
+  (s) => (op(s), done(s.transaction));
 
 export function openKv(db: string): Kv {
   let idb: UseStore | 0 = 0;
@@ -24,21 +31,45 @@ export function openKv(db: string): Kv {
   } catch {
     // no IndexedDB in this context: memory only
   }
-  // Try IndexedDB; on any failure switch to memory for good and redo the operation there.
-  // (idb-keyval opens the database inside the call, so a failure may also be a throw.)
-  const run = <T>(op: (s: UseStore) => Promise<T>, inMemory: () => unknown): Promise<any> =>
+  // One transaction of `mode` (idb-keyval's helpers, without their default store); on any
+  // failure switch to memory for good and redo the operation there. (idb-keyval opens the
+  // database inside the call, so a failure may also be a throw.)
+  const run = (mode: IDBTransactionMode, op: Op, inMemory: () => unknown): Promise<any> =>
     idb
-      ? new Promise<T>((resolve) => resolve(op(idb as UseStore))).catch(() => {
+      ? new Promise((resolve) => resolve((idb as UseStore)(mode, op))).catch(() => {
           idb = 0;
           return inMemory();
         })
       : Promise.resolve().then(inMemory);
   return {
-    all: () => run(entries, () => [...mem]),
-    get: (keys) => run((s) => getMany(keys, s), () => keys.map((k) => mem.get(k))),
-    put: (pairs) => run((s) => setMany(pairs, s), () => pairs.map(([k, v]) => mem.set(k, v))),
-    drop: (keys) => run((s) => delMany(keys, s), () => keys.map((k) => mem.delete(k))),
-    upd: (key, fn) => run((s) => update(key, fn, s), () => mem.set(key, fn(mem.get(key)))),
-    wipe: () => run(clear, () => mem.clear()),
+    _all: () =>
+      run(
+        'readonly',
+        (s) => Promise.all([done(s.getAllKeys()), done(s.getAll())]).then(([k, v]) => k.map((key, i) => [key, v[i]])),
+        () => [...mem],
+      ),
+    _get: (keys) => run('readonly', (s) => Promise.all(keys.map((k) => done(s.get(k)))), () => keys.map((k) => mem.get(k))),
+    _put: (pairs) => run('readwrite', write((s) => pairs.map(([k, v]) => s.put(v, k))), () => pairs.map(([k, v]) => mem.set(k, v))),
+    _drop: (keys) => run('readwrite', write((s) => keys.map((k) => s.delete(k))), () => keys.map((k) => mem.delete(k))),
+    // As idb-keyval's update: the put is made in the get's success handler, within its transaction.
+    _upd: (key, fn) =>
+      run(
+        'readwrite',
+        (s) =>
+          new Promise((resolve, reject) => {
+            const r = s.get(key);
+            r.onsuccess = () => {
+              try {
+                s.put(fn(r.result), key);
+                resolve(done(s.transaction));
+              } catch (e) {
+                reject(e);
+              }
+            };
+            r.onerror = () => reject(r.error);
+          }),
+        () => mem.set(key, fn(mem.get(key))),
+      ),
+    _wipe: () => run('readwrite', write((s) => s.clear()), () => mem.clear()),
   };
 }

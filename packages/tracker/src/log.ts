@@ -2,9 +2,9 @@
 export type Log = (...args: unknown[]) => unknown;
 
 export const logger =
-  (debug?: boolean): Log =>
+  (o: { debug?: boolean }): Log =>
   (...args) =>
-    debug && console.warn('cartbeacon:', ...args);
+    o.debug && console.warn('cartbeacon:', ...args);
 
 /** `fn` in a try/catch that reports to `log`: what the page calls never throws into it. */
 export const guard =

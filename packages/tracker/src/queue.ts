@@ -1,4 +1,5 @@
 import { openKv } from './kv';
+import type { Kv } from './kv';
 
 /**
  * An event as queued: the wire event, for nextPage events the page that holds it back (''
@@ -17,19 +18,16 @@ export const bytes = (e: Item[0]): number => new Blob([JSON.stringify(e)]).size;
 const PENDING = 'cartbeacon-pending';
 
 /**
- * The events to send, in IndexedDB, shared by the tabs (through openKv: in memory where
- * IndexedDB fails), capped in count and bytes; and in localStorage, the events that a page
- * left before they reached IndexedDB.
+ * The events to send, by eventId, in IndexedDB, shared by the tabs (through openKv: in
+ * memory where IndexedDB fails), capped in count and bytes; and in localStorage, the events
+ * that a page left before they reached IndexedDB.
  */
-export interface Queue {
-  _put(item: Item): Promise<unknown>;
+export interface Queue extends Kv {
   /**
    * The oldest events that may be sent now (`sendable`), as many as fit in a batch, and the
    * ids of those dropped: beyond the caps (the oldest), or too big for any batch.
    */
   _next(sendable: (item: Item) => boolean): Promise<[batch: Item[0][], dropped: string[]]>;
-  _drop(eventIds: string[]): Promise<unknown>;
-  _wipe(): Promise<unknown>;
   /** Keeps `items` in localStorage for the next page (this one is going away). */
   _keep(items: Set<Item>): void;
   /** Takes what earlier pages kept. */
@@ -38,10 +36,10 @@ export interface Queue {
 
 export function createQueue(o: { maxEvents: number; maxBytes: number }): Queue {
   const kv = openKv('cartbeacon-queue');
-  const q: Queue = {
-    _put: (item) => kv.put([[item[0].eventId, item]]),
+  return {
+    ...kv,
     async _next(sendable) {
-      const items = (await kv.all()).map(([, v]) => v as Item).sort((a, b) => a[0].timestamp - b[0].timestamp || a[2] - b[2]);
+      const items = (await kv._all()).map(([, v]) => v as Item).sort((a, b) => a[0].timestamp - b[0].timestamp || a[2] - b[2]);
       // Cap the queue: keep the newest, drop the oldest beyond the limits.
       const over: Item[] = [];
       let total = 0;
@@ -62,11 +60,9 @@ export function createQueue(o: { maxEvents: number; maxBytes: number }): Queue {
         }
       }
       const dropped = over.map((it) => it[0].eventId);
-      if (dropped[0]) await q._drop(dropped);
+      if (dropped[0]) await kv._drop(dropped);
       return [batch, dropped];
     },
-    _drop: (ids) => kv.drop(ids),
-    _wipe: () => kv.wipe(),
     _keep(items) {
       if (items.size) localStorage.setItem(PENDING, JSON.stringify([...JSON.parse(localStorage.getItem(PENDING) || '[]'), ...items]));
     },
@@ -76,5 +72,4 @@ export function createQueue(o: { maxEvents: number; maxBytes: number }): Queue {
       return JSON.parse(pending || '[]');
     },
   };
-  return q;
 }

@@ -14,10 +14,11 @@ export interface Sender {
   _fresh: Set<Item>;
   /** Sends in `ms` (or once the backoff is over), whatever was scheduled before. */
   _schedule(ms: number): void;
-  /** Forgets the backoff (the network is back, or flush()). */
-  _reset(): void;
-  /** Sends now, unless a send is under way or the browser is offline; resolves when that attempt is over. */
-  _send(): Promise<void>;
+  /**
+   * Sends now, unless a send is under way or the browser is offline; resolves when that
+   * attempt is over. `now` forgets the backoff (the network is back, or flush()).
+   */
+  _send(now?: boolean): Promise<void>;
   /**
    * Hands what this page has not sent to sendBeacon. The events stay queued, so the next
    * page sends them again and the collector keeps one. A nextPage event normally waits in
@@ -91,10 +92,8 @@ export function createSender(
       clearTimeout(timer);
       timer = setTimeout(s._send, Math.max(ms, waitUntil - Date.now()));
     },
-    _reset() {
-      attempt = waitUntil = 0;
-    },
-    async _send() {
+    async _send(now) {
+      if (now) attempt = waitUntil = 0;
       if (busy || navigator.onLine === false) return;
       busy = true;
       try {

@@ -75,7 +75,7 @@ export function createTracker(options: TrackerOptions): Tracker {
     maxBytes: 2e6,
     ...(JSON.parse(JSON.stringify(options)) as TrackerOptions),
   };
-  const log = logger(o.debug);
+  const log = logger(o);
   const safe = guard(log);
   const meta = openKv('cartbeacon');
   const consent = createConsent(o);
@@ -106,8 +106,8 @@ export function createTracker(options: TrackerOptions): Tracker {
   const purge = async () => {
     forget();
     await queue._wipe();
-    await meta.drop(['b', 's']);
-    await meta.put([['k', 0]]);
+    await meta._drop(['b', 's']);
+    await meta._put([['k', 0]]);
     queue._take();
   };
 
@@ -116,7 +116,7 @@ export function createTracker(options: TrackerOptions): Tracker {
   // Where the visitor may be tracked, the ids exist from the start, so that a new visitor's
   // first event can be stamped at once too (the automatic page view waits for the page's
   // load event now, and need not be that first event).
-  let chain: Promise<unknown> = meta.get(['b', 'k', 's']).then(async ([b, k, s]) => {
+  let chain: Promise<unknown> = meta._get(['b', 'k', 's']).then(async ([b, k, s]) => {
     consent._stored(k);
     // Refused: what the copy had stamped goes too, and what storage still holds.
     if (consent._given === false) return k !== 0 || b || s ? purge() : forget();
@@ -139,9 +139,9 @@ export function createTracker(options: TrackerOptions): Tracker {
     // Refused while this ran.
     if (consent._mode() != SEND) return;
     ids._mirror();
-    ids._stamp(item[0]);
+    ids._stamp(item[0], true);
     unsent.set(item[0].eventId, item);
-    await queue._put(item);
+    await queue._put([[item[0].eventId, item]]);
     fresh.delete(item);
     sender._schedule(0);
   }
@@ -155,10 +155,7 @@ export function createTracker(options: TrackerOptions): Tracker {
     // time for the IndexedDB writes below.
     if (consent._mode() == SEND) {
       fresh.add(item);
-      if (ids._known()) {
-        ids._stamp(e);
-        unsent.set(e.eventId, item);
-      }
+      if (ids._stamp(e)) unsent.set(e.eventId, item);
     }
     then(() => {
       const mode = consent._mode();
@@ -209,7 +206,7 @@ export function createTracker(options: TrackerOptions): Tracker {
         const held = consent._held;
         consent._held = [];
         if (granted) {
-          await meta.put([['k', 1]]);
+          await meta._put([['k', 1]]);
           for (const item of held) await write(item);
         }
         // What a write under way had made again is forgotten too.
@@ -218,8 +215,7 @@ export function createTracker(options: TrackerOptions): Tracker {
     }),
     flush: () =>
       then(() => {}).then(() => {
-        sender._reset();
-        return sender._send();
+        return sender._send(true);
       }),
   };
 
@@ -240,17 +236,14 @@ export function createTracker(options: TrackerOptions): Tracker {
         // now, copied for the next page, so that these events can leave too.
         for (const item of fresh)
           if (!item[0].userId && consent._mode() == SEND) {
-            ids._stamp(item[0]);
+            ids._stamp(item[0], true);
             unsent.set(item[0].eventId, item);
             ids._mirror();
           }
         sender._beacon();
         queue._keep(fresh);
       },
-      () => {
-        sender._reset();
-        sender._schedule(0);
-      },
+      () => sender._send(true),
       // Another tab's refusal holds here too.
       () => {
         consent._say(false);

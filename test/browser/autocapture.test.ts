@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import type { StoredEvent } from '../../packages/collector/src/index.js';
+import type { StoredEvent } from '@cartbeacon/collector';
 import { autoShopPages, CATALOG } from '../../examples/shop/auto-pages.mjs';
 import { assertBuilt, byName, countIds, flush, launchChromium, openTab, sent, startCollector, startShop, trackerReady, waitForEvents } from './harness.js';
 import type { Collector, Shop, Tab } from './harness.js';

@@ -12,8 +12,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createApp, createDuckDBStore, createLogger } from '../../packages/collector/src/index.js';
-import type { AccountConfig, DuckDBStore, Store, StoredEvent } from '../../packages/collector/src/index.js';
+import { createApp, createDuckDBStore, createLogger } from '@cartbeacon/collector';
+import type { AccountConfig, DuckDBStore, Store, StoredEvent } from '@cartbeacon/collector';
 
 export { launchChromium } from '../helpers/browser.js';
 

@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApp, createDuckDBStore, createLogger } from '../../packages/collector/src/index.js';
-import type { AccountConfig, CollectorApp, ConfigFile, DuckDBStore, StoredEvent } from '../../packages/collector/src/index.js';
+import { createApp, createDuckDBStore, createLogger } from '@cartbeacon/collector';
+import type { AccountConfig, CollectorApp, ConfigFile, DuckDBStore, StoredEvent } from '@cartbeacon/collector';
 
 export const ACCOUNT: AccountConfig = {
   id: '3f0c5a52-8d0e-4c5b-9a51-0f7c1f0e9b11',

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ACCOUNT, startCollector } from '../helpers/collector.js';
-import type { TestCollector } from '../helpers/collector.js';
-import { EXAMPLES, PRODUCT_PAGE_VIEW_NBSP } from './fixtures/seed003.js';
-import { basic, bearer, davinci, query, storedOf } from './helpers.js';
+import { ACCOUNT, startCollector } from '../../helpers/collector.js';
+import type { TestCollector } from '../../helpers/collector.js';
+import { EXAMPLES, PRODUCT_PAGE_VIEW_NBSP } from '../../fixtures/davinci-examples.js';
+import { basic, bearer, davinci, query, storedOf } from './vendor/helpers.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const IPHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACCOUNT, startCollector } from '../helpers/collector.js';
-import type { TestCollector } from '../helpers/collector.js';
-import { EXAMPLES, LITERAL_PAGE_VIEW, ORIGIN } from '../fixtures/seed001.js';
+import { ACCOUNT, startCollector } from '../../helpers/collector.js';
+import type { TestCollector } from '../../helpers/collector.js';
+import { EXAMPLES, LITERAL_PAGE_VIEW, ORIGIN } from '../../fixtures/event-api-examples.js';
 
 const OTHER = { ...ACCOUNT, id: 'other-account', apiKey: 'other-public-ingest-key', origins: ['*'] };
 let seq = 0;

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gunzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
-import { ACCOUNT, startCollector } from '../helpers/collector.js';
-import type { TestCollector } from '../helpers/collector.js';
+import { ACCOUNT, startCollector } from '../../helpers/collector.js';
+import type { TestCollector } from '../../helpers/collector.js';
 
-const BUNDLE = new URL('../../packages/tracker/dist/cartbeacon.js', import.meta.url);
+const BUNDLE = new URL('../../../packages/tracker/dist/cartbeacon.js', import.meta.url);
 
 describe('collector routes', () => {
   let c: TestCollector;

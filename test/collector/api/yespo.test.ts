@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ACCOUNT, startCollector } from '../helpers/collector.js';
-import type { TestCollector } from '../helpers/collector.js';
-import { EXAMPLES, LITERAL_PAGE_VIEWED, PRODUCT_WITH_STRAY_BRACKETS } from './fixtures/seed002.js';
-import { basic, storedOf, yespo } from './helpers.js';
+import { ACCOUNT, startCollector } from '../../helpers/collector.js';
+import type { TestCollector } from '../../helpers/collector.js';
+import { EXAMPLES, LITERAL_PAGE_VIEWED, PRODUCT_WITH_STRAY_BRACKETS } from '../../fixtures/yespo-examples.js';
+import { basic, storedOf, yespo } from './vendor/helpers.js';
 
 let seq = 0;
 const visitor = () => `visitor-${process.pid}-${++seq}@example.com`;

@@ -2,9 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { ACCOUNT, tempDir } from '../helpers/collector.js';
-import { collectorUrl, runCli } from '../helpers/process.js';
-import type { CollectorProcess } from '../helpers/process.js';
+import { ACCOUNT, tempDir } from '../../helpers/collector.js';
+import { collectorUrl, runCli } from '../../helpers/process.js';
+import type { CollectorProcess } from '../../helpers/process.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => cleanups.splice(0).forEach((f) => f()));

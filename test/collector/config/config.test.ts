@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, loadSettings, validateConfig } from '../../packages/collector/src/config/config.js';
-import { ACCOUNT, tempDir } from '../helpers/collector.js';
+import { ConfigError, loadSettings, validateConfig } from '../../../packages/collector/src/config/config.js';
+import { ACCOUNT, tempDir } from '../../helpers/collector.js';
 
 const dirs: { remove(): void }[] = [];
 const dir = () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, validateConfig } from '../../packages/collector/src/index.js';
-import { ACCOUNT } from '../helpers/collector.js';
+import { ConfigError, validateConfig } from '@cartbeacon/collector';
+import { ACCOUNT } from '../../helpers/collector.js';
 
 const withAccount = (extra: Record<string, unknown>) => ({ accounts: [{ ...ACCOUNT, ...extra }] });
 const problem = (extra: Record<string, unknown>) => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDuckDBStore } from '../../packages/collector/src/index.js';
-import type { DuckDBStore } from '../../packages/collector/src/index.js';
-import { storedEvent as event, tempDir } from '../helpers/collector.js';
+import { createDuckDBStore } from '@cartbeacon/collector';
+import type { DuckDBStore } from '@cartbeacon/collector';
+import { storedEvent as event, tempDir } from '../../helpers/collector.js';
 
 const entry = (key: string, value: unknown) => ({ accountId: 'acct', kind: 'test', key, value: JSON.stringify(value) });
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, instantOf, isoWeekday, startOfDay, wallTime } from '../../packages/collector/src/api/reports/dates.js';
-import { namedRange, parseDateRange, rangeInstants } from '../../packages/collector/src/api/reports/date-range.js';
-import { parseInterval, parseIsoTime } from '../../packages/collector/src/api/reports/interval.js';
-import { CollectorError } from '../../packages/collector/src/http/errors.js';
+import { addDays, instantOf, isoWeekday, startOfDay, wallTime } from '../../../../packages/collector/src/api/reports/dates.js';
+import { namedRange, parseDateRange, rangeInstants } from '../../../../packages/collector/src/api/reports/date-range.js';
+import { parseInterval, parseIsoTime } from '../../../../packages/collector/src/api/reports/interval.js';
+import { CollectorError } from '../../../../packages/collector/src/http/errors.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const d = (s: string) => ({ y: Number(s.slice(0, 4)), m: Number(s.slice(5, 7)), d: Number(s.slice(8, 10)) });

@@ -1,9 +1,9 @@
-import { ACCOUNT, startCollector } from '../helpers/collector.js';
-import type { TestCollector } from '../helpers/collector.js';
-import type { AccountConfig } from '../../packages/collector/src/index.js';
+import { ACCOUNT, startCollector } from '../../../helpers/collector.js';
+import type { TestCollector } from '../../../helpers/collector.js';
+import type { AccountConfig } from '@cartbeacon/collector';
 import { countedEvents } from './model.js';
 import type { ModelEvent, ModelStats, GoalSpec } from './model.js';
-import { deliver, generateTraffic } from './traffic.js';
+import { deliver, generateTraffic } from './generate-traffic.js';
 
 export const TZ = ACCOUNT.timezone; // Europe/Helsinki
 const MIN = 60_000;

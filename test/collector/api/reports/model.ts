@@ -5,7 +5,7 @@
  * which count (no test mode, no bots, nothing still held), and the report definitions of
  * the README applied to them. It shares no code with the collector.
  */
-import type { Delivery, GenEvent, Traffic } from './traffic.js';
+import type { Delivery, GenEvent, Traffic } from './generate-traffic.js';
 
 export interface ModelEvent {
   eventId: string;

@@ -1,5 +1,5 @@
-import { ACCOUNT } from '../helpers/collector.js';
-import type { TestCollector } from '../helpers/collector.js';
+import { ACCOUNT } from '../../../helpers/collector.js';
+import type { TestCollector } from '../../../helpers/collector.js';
 
 export const basic = (password: string, user = 'shop-backend') => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 export const bearer = (key: string) => `Bearer ${key}`;

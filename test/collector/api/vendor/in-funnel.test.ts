@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACCOUNT, startCollector } from '../helpers/collector.js';
-import type { TestCollector } from '../helpers/collector.js';
+import { ACCOUNT, startCollector } from '../../../helpers/collector.js';
+import type { TestCollector } from '../../../helpers/collector.js';
 import { davinci, yespo } from './helpers.js';
 
 const param = (name: string, value: unknown) => ({ name, value });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACCOUNT, startCollector } from '../helpers/collector.js';
-import type { TestCollector } from '../helpers/collector.js';
-import type { AccountConfig } from '../../packages/collector/src/index.js';
+import { ACCOUNT, startCollector } from '../../../helpers/collector.js';
+import type { TestCollector } from '../../../helpers/collector.js';
+import type { AccountConfig } from '@cartbeacon/collector';
 import { davinci } from './helpers.js';
 
 const WORKFLOW = '7e1d0c55-0000-4000-8000-0000000000aa';

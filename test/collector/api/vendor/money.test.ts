@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decimalAmount, fitsStore, fromMinorUnits, minorUnitDigits } from '../../packages/collector/src/api/vendor/money.js';
+import { decimalAmount, fitsStore, fromMinorUnits, minorUnitDigits } from '../../../../packages/collector/src/api/vendor/money.js';
 
 describe('money', () => {
   it('knows the ISO 4217 minor unit, 2 unless listed otherwise', () => {

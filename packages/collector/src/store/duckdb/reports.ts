@@ -18,7 +18,7 @@ export type ReportMethods = Pick<Store, 'funnel' | 'pageNavigation' | 'interacti
 const instant = (ms: number) => new DuckDBTimestampTZValue(BigInt(Math.trunc(ms)) * 1000n);
 
 /** Events that count: not test-mode, not bots, not held back (nextPage, not yet released). */
-const counted = (a = '') => `${a}account_id = $account AND NOT ${a}test_mode AND NOT ${a}is_bot AND NOT ${a}held`;
+const countedEvents = (a = '') => `${a}account_id = $account AND NOT ${a}test_mode AND NOT ${a}is_bot AND NOT ${a}held`;
 const inInterval = (a = '') => `${a}ts >= $start AND ${a}ts < $end`;
 
 /** The columns a funnel may group by; the only names that reach the SQL text from a query. */
@@ -82,7 +82,7 @@ FROM (
     ${country ? `arg_min_null(country, ${order}) AS country,` : ''}
     ${REACHED} AS reached
   FROM events
-  WHERE ${counted()} AND ts >= $from AND ts < $end
+  WHERE ${countedEvents()} AND ts >= $from AND ts < $end
   GROUP BY session_id
   HAVING max(ts) >= $start
 )
@@ -120,18 +120,18 @@ const timeframeColumns = (days: boolean) => `
 function pageNavigationSql(query: PageNavigationQuery, params: Params): string {
   if (!query.entry)
     return `
-WITH pv AS (SELECT ts FROM events WHERE ${counted()} AND ${inInterval()} AND name = 'PAGE_VIEW'),
+WITH pv AS (SELECT ts FROM events WHERE ${countedEvents()} AND ${inInterval()} AND name = 'PAGE_VIEW'),
 ${localBuckets('pv')},
-u AS (SELECT count(DISTINCT user_id) AS visitors, count(DISTINCT session_id) AS sessions FROM events WHERE ${counted()} AND ${inInterval()})
+u AS (SELECT count(DISTINCT user_id) AS visitors, count(DISTINCT session_id) AS sessions FROM events WHERE ${countedEvents()} AND ${inInterval()})
 SELECT u.visitors, u.sessions, ${timeframeColumns(query.days)} FROM u`;
   return `
 WITH e AS (
-  SELECT session_id, user_id, ts FROM events WHERE ${counted()} AND ${inInterval()} AND ${conditionSql(query.entry, params)}
+  SELECT session_id, user_id, ts FROM events WHERE ${countedEvents()} AND ${inInterval()} AND ${conditionSql(query.entry, params)}
 ), starts AS (
   SELECT session_id, min(ts) AS at FROM e GROUP BY session_id
 ), pv AS (
   SELECT p.ts FROM events p JOIN starts s ON p.session_id = s.session_id AND p.ts >= s.at
-  WHERE ${counted('p.')} AND ${inInterval('p.')} AND p.name = 'PAGE_VIEW'
+  WHERE ${countedEvents('p.')} AND ${inInterval('p.')} AND p.name = 'PAGE_VIEW'
 ),
 ${localBuckets('pv')},
 u AS (SELECT count(DISTINCT user_id) AS visitors, count(DISTINCT session_id) AS sessions FROM e)
@@ -144,7 +144,7 @@ function interactionSql(query: InteractionQuery, params: Params): string {
   return `
 WITH r AS (
   SELECT ${CONDITION_COLUMNS}, session_id, user_id, ts, total_price, currency
-  FROM events WHERE ${counted()} AND ${inInterval()}
+  FROM events WHERE ${countedEvents()} AND ${inInterval()}
 ), e AS (
   SELECT session_id, user_id, ts FROM r WHERE ${conditionSql(query.entry, params)}
 ), runs AS (

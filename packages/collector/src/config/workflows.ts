@@ -3,7 +3,7 @@ import type { EventCondition, Goal } from '../store/queries.js';
 
 /**
  * A workflow: a named funnel of the account's configuration, reported by the sidedata
- * endpoint (seed 000).
+ * endpoint (the workflow sidedata report).
  *
  * - `page_navigation`: sessions enter at their first event matching `entry` (without
  *   `entry`, at their first event) and their page views from there on are counted by

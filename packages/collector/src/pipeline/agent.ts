@@ -9,7 +9,7 @@ export interface Agent {
   osVersion: string | null;
   /** Desktop, Mobile, Tablet or Other. */
   deviceClass: string;
-  /** The seed's device: PC, TABLET, MOBILE, ANDROID or IOS. */
+  /** The event API's device: PC, TABLET, MOBILE, ANDROID or IOS. */
   device: string;
   /** On the bot list (isbot), or empty: browsers always send an agent. */
   isBot: boolean;
@@ -54,7 +54,7 @@ export function agentOf(ua: string | undefined): Agent {
   return agent;
 }
 
-/** The device class that the seed's device field implies. */
+/** The device class that the event API's device field implies. */
 export const DEVICE_CLASSES: Record<string, string> = {
   PC: 'Desktop',
   TABLET: 'Tablet',

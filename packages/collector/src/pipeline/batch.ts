@@ -11,7 +11,7 @@ export interface Prepared {
 }
 
 /**
- * Checks and enriches each event of a seed-001 body on its own: one bad event is
+ * Checks and enriches each event of an event API body on its own: one bad event is
  * refused with its code and never costs the good events beside it.
  */
 export function prepareBatch(events: unknown[], ctx: RequestContext): Prepared {

@@ -33,7 +33,7 @@ export const decimal = (v: unknown): string | null =>
 const withCurrency = new Set(['PRODUCT_VIEW', 'BASKET_OPERATIONS', 'CHECKOUT']);
 
 /**
- * The canonical row for a checked seed-001 event: ids, times, the event's own fields,
+ * The canonical row for a checked event of the event API: ids, times, the event's own fields,
  * and what the collector adds (traffic source, user agent details, bot flag, country).
  * The raw IP is not among them.
  */

@@ -61,7 +61,7 @@ export function checkEvent(value: unknown): Checked {
   return { ok: true, event: e };
 }
 
-/** A seed flag as a boolean: true, 'true' → true. */
+/** An event API flag as a boolean: true, 'true' → true. */
 export const flagValue = (v: unknown): boolean => v === true || v === 'true';
 
 /**

@@ -1,5 +1,5 @@
 /**
- * The canonical event: one row of the store, whichever path (tracker, seed-001 API,
+ * The canonical event: one row of the store, whichever path (tracker, the event API,
  * the vendor-compatible APIs) it came in by. Money is kept as a decimal string so that
  * it is stored exactly.
  */
@@ -34,7 +34,7 @@ export interface StoredEvent {
   source: string;
   medium: string | null;
   campaign: string | null;
-  /** The seed's device: PC, TABLET, MOBILE, ANDROID or IOS (given, or derived from the user agent). */
+  /** The event API's device: PC, TABLET, MOBILE, ANDROID or IOS (given, or derived from the user agent). */
   device: string;
   browser: string | null;
   os: string | null;
@@ -48,7 +48,7 @@ export interface StoredEvent {
   testMode: boolean;
   /** A nextPage event sent server-side: kept until the visitor's next page view. */
   held: boolean;
-  /** Which API the event came in by: "events" (seed 001 and the tracker), "yespo", "davinci". */
+  /** Which API the event came in by: "events" (the event API and the tracker), "yespo", "davinci". */
   channel: string;
   /** The event as received (after validation), as JSON: every field, for later use. */
   data: string;

@@ -2,7 +2,7 @@ import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { refuse } from '../../http/errors.js';
 
-/** The Da Vinci Signal API's (seed 003) endpoints and the checks of their requests. */
+/** The Da Vinci Signal-compatible API's endpoints and the checks of their requests. */
 
 export type DaVinciKind =
   | 'browser'
@@ -28,11 +28,11 @@ export const ENDPOINTS: { path: string; kind: DaVinciKind; wrapper: string }[] =
   { path: '/v1/orders/refunds', kind: 'refund', wrapper: 'refund' },
 ];
 
-/** A browser lives 30 days, a session 15 minutes (the seed's created_at → expires_at). */
+/** A browser lives 30 days, a session 15 minutes (the API's created_at → expires_at). */
 export const BROWSER_TTL_S = 30 * 86400;
 export const SESSION_TTL_S = 15 * 60;
 
-// The seed marks nothing required but an identity's contact_id or email_address; every
+// The API marks nothing required but an identity's contact_id or email_address; every
 // field that is present must have its type. null is taken as absent (the answers say null).
 const text = (maxLength = 4096) => ({ type: 'string', maxLength, nullable: true });
 const ref = { type: 'string', minLength: 1, maxLength: 256, nullable: true };

@@ -3,7 +3,7 @@ import { refuse } from '../../http/errors.js';
 import type { DaVinciKind } from './check.js';
 
 /**
- * The Da Vinci Signal API (seed 003) read into cartbeacon's canonical events, and its
+ * The Da Vinci Signal-compatible API read into cartbeacon's canonical events, and its
  * answers. Pure: the route resolves visitors, sessions and ids.
  */
 
@@ -64,7 +64,7 @@ export function answer(kind: DaVinciKind, inner: Obj, id: string, createdAt: num
         session_id: or(inner.session_id, null),
         created_at: createdAt,
         contact_id: or(inner.contact_id, null),
-        // The seed's answer names it "email".
+        // The API's answer names it "email".
         email: or(inner.email_address, null),
         source: or(inner.source, null),
         ...common,
@@ -104,7 +104,7 @@ function moneyValue(m: Obj, fallback: string): { minor: bigint; currency: string
 }
 
 /**
- * An order's value in its currency: the subtotal (the seed: "the sum of all line item
+ * An order's value in its currency: the subtotal (the API: "the sum of all line item
  * product prices after discounts but before shipping, and taxes"), else the sum of its
  * items' price × quantity less their discounts; null without either. Every amount of an
  * order must be in the same currency.
@@ -132,7 +132,7 @@ export function orderValue(o: Obj | null | undefined, fallback: string): { total
   return { total: fromMinorUnits(minor, currency), currency };
 }
 
-/** Seed 001's user operation for an identity's source ("login" → signin). */
+/** The event API's user operation for an identity's source ("login" → signin). */
 export function userStep(source: unknown): string {
   const s = typeof source === 'string' ? source.toLowerCase().replace(/[^a-z]/g, '') : '';
   if (s === 'login' || s === 'signin') return 'signin';
@@ -141,7 +141,7 @@ export function userStep(source: unknown): string {
   return 'update';
 }
 
-/** A canonical record (a seed-001 event without visitor, session and id). */
+/** A canonical record (an event of the event API without visitor, session and id). */
 export type DaVinciRecord = Obj & { name: string };
 
 /**

@@ -19,7 +19,7 @@ export interface ReportDeps {
   now?: () => number;
 }
 
-/** The sidedata path of seed 000. */
+/** The workflow sidedata report's path. */
 export const SIDEDATA_PATH = '/api/reporting/workflow/v1/orgs/:organization_id/workflows/:workflow_id/sidedata/';
 
 /** The largest sidedata request body; it holds an interval and nothing else. */
@@ -34,7 +34,7 @@ const noStore = (ctx: Context, next: Next) => {
 };
 
 /**
- * `GET /api/funnel` (seed 004) and `POST …/workflows/:workflow_id/sidedata/` (seed 000),
+ * `GET /api/funnel` (the funnel report) and `POST …/workflows/:workflow_id/sidedata/` (the workflow sidedata report),
  * both behind `Authorization: Bearer <the account's reportToken>`. What they count is
  * defined in the README ("Reports"); the store counts it.
  */
@@ -74,7 +74,7 @@ export function reportRoutes(router: Router, deps: ReportDeps) {
     },
   );
 
-  // The seed's path ends in a slash; clients that drop it are served too.
+  // The report's path ends in a slash; clients that drop it are served too.
   router.post(
     [SIDEDATA_PATH, SIDEDATA_PATH.slice(0, -1)],
     ...report,
@@ -92,7 +92,7 @@ export function reportRoutes(router: Router, deps: ReportDeps) {
           end,
           timeZone: account.timezone,
           ...(workflow.entry ? { entry: workflow.entry } : {}),
-          // Seed 000: day_in_week only for intervals longer than a day.
+          // As the sidedata report has it: day_in_week only for intervals longer than a day.
           days: end - start > DAY_MS,
         }));
         ctx.body = {

@@ -30,7 +30,7 @@ ${shop}
 <pre>&lt;script async src="${base}/cartbeacon.js" data-key="YOUR_API_KEY"&gt;&lt;/script&gt;</pre>
 <h2>Endpoints</h2>
 <ul>
-<li><code>POST ${mount}/add/events/v1.json?apiKey=</code> — events (seed 001 format, the tracker's too)</li>
+<li><code>POST ${mount}/add/events/v1.json?apiKey=</code> — events (the Segmentify-compatible event API, the tracker's format too)</li>
 <li><code>GET ${mount}/get/key?count=N</code> — new unique ids</li>
 <li><a href="${mount}/healthz"><code>/healthz</code></a>, <a href="${mount}/readyz"><code>/readyz</code></a>, <a href="${mount}/metrics"><code>/metrics</code></a></li>
 </ul>

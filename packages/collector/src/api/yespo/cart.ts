@@ -2,7 +2,7 @@ import { decimalAmount } from '../vendor/money.js';
 import { refuse } from '../../http/errors.js';
 
 /**
- * Yespo's "Generate event v2" (seed 002) read into cartbeacon's canonical events.
+ * The Yespo-compatible API's "Generate event v2" read into cartbeacon's canonical events.
  * Pure: the route adds ids, the visitor's session and the stored cart.
  */
 
@@ -14,20 +14,20 @@ export interface YespoEvent {
   params: Map<string, unknown>;
 }
 
-/** Where keyValue comes from when it is not given, in the seed's order. */
+/** Where keyValue comes from when it is not given, in the API's order. */
 export const KEY_PARAMS = ['contactId', 'externalCustomerId', 'email', 'phone', 'pushToken'] as const;
 
 /** Params whose value is JSON inside a string. */
 const JSON_PARAMS = new Set(['product', 'products', 'page', 'category']);
 /**
- * The event types whose params the seed defines as JSON: there, a value that is not JSON
+ * The event types whose params the API defines as JSON: there, a value that is not JSON
  * is refused. Any other type may use the same names for plain text ("category": "Shoes").
  */
 const JSON_REQUIRED = new Set(['pageViewed', 'productViewed', 'productCategoryViewed', 'cartUpdated', 'productImpressions', 'productAddedToWishlist']);
 
 const MAX_PARAMS = 1000;
 
-/** A seed-001 event without userId, sessionId and eventId (the route adds them). */
+/** An event of the event API without userId, sessionId and eventId (the route adds them). */
 export type CanonicalRecord = Record<string, unknown> & { name: string };
 
 /** One line of a cart, by product. */
@@ -144,7 +144,7 @@ function flag01(e: YespoEvent, v: unknown, at: string) {
 }
 
 /**
- * The canonical events of a checked request (the seed's seven types; any other type is a
+ * The canonical events of a checked request (the API's seven types; any other type is a
  * custom event of that type, as Yespo creates a new event type for an unknown key).
  */
 export function planYespo(e: YespoEvent, accountCurrency: string): YespoPlan {
@@ -165,7 +165,7 @@ export function planYespo(e: YespoEvent, accountCurrency: string): YespoPlan {
       const c = objectParam(e, 'category');
       const id = idText(c.productCategoryId);
       if (id === undefined) throw refuse('INVALID_REQUEST', 'productCategoryViewed category.productCategoryId is required (a string)');
-      // Seed 001's way to say "a category listing": category "Category Page", the category below it.
+      // The event API's way to say "a category listing": category "Category Page", the category below it.
       return { kind: 'events', records: [{ name: 'PAGE_VIEW', category: 'Category Page', subCategory: id }] };
     }
     case 'cartUpdated': {
@@ -187,7 +187,7 @@ export function planYespo(e: YespoEvent, accountCurrency: string): YespoPlan {
       const variant = e.params.get('recomVariantId');
       if (typeof variant !== 'string' || !variant) throw refuse('INVALID_REQUEST', 'productImpressions needs the "recomVariantId" parameter (r{recomId}v{variantId})');
       listParam(e, 'products', true).forEach((p, i) => productId(e, p, `products[${i}]`));
-      // Seed 001's INTERACTION: "view a widget" — a block of recommendations shown.
+      // The event API's INTERACTION: "view a widget" — a block of recommendations shown.
       return { kind: 'events', records: [{ name: 'INTERACTION' }] };
     }
     case 'productAddedToWishlist': {

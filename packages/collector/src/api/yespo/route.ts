@@ -17,7 +17,7 @@ const CHANNEL = 'yespo';
 export const CART_KIND = 'yespo.cart';
 
 /**
- * `POST /api/v2/event` — Yespo's "Generate event v2" (seed 002), for shops that send
+ * `POST /api/v2/event` — the Yespo-compatible API ("Generate event v2"), for shops that send
  * their events there from a backend: point the same code at the collector.
  *
  * The API key is the Basic auth password (any user name) or `?apiKey=`; without it 401.

@@ -83,9 +83,9 @@ describe('spool append and read', () => {
     for (let i = 0; i < 20; i++) await spool.append(records(`g${i}`, 2, 400));
     const files = readdirSync(path).sort();
     expect(files.length).toBeGreaterThan(5);
-    // Stop inside the third segment.
+    // Stop inside the third segment (three appends a segment, one append a read).
     let pos = SPOOL_START;
-    for (let i = 0; i < 3; i++) pos = (await spool.read(pos, { maxRecords: 5 })).next;
+    for (let i = 0; i < 7; i++) pos = (await spool.read(pos, { maxRecords: 1 })).next;
     expect(pos.segment).toBe(3);
     const before = spool.stats();
     await spool.release(pos);
@@ -96,8 +96,8 @@ describe('spool append and read', () => {
     expect(after.bytes).toBeLessThan(before.bytes);
     expect(after.unloadedBytes).toBeLessThan(before.unloadedBytes);
     const rest = (await readAll(spool, pos)).texts;
-    expect(rest).toHaveLength(40 - 15);
-    expect(rest[0]).toBe('g7-1');
+    expect(rest).toHaveLength(40 - 14);
+    expect(rest[0]).toBe('g7-0');
     // A release of an earlier position changes nothing.
     await spool.release(SPOOL_START);
     expect(spool.stats().unloadedBytes).toBe(after.unloadedBytes);
@@ -107,11 +107,12 @@ describe('spool append and read', () => {
     const path = dir();
     const first = await openSpool({ dir: path, segmentBytes: 1024 });
     for (let i = 0; i < 6; i++) await first.append(records(`g${i}`, 2, 400));
-    const { next } = await first.read(SPOOL_START, { maxRecords: 7 });
+    // Whole appends: three of them.
+    const { next } = await first.read(SPOOL_START, { maxRecords: 5 });
     await first.close();
     const spool = await open({ dir: path, committed: next });
     expect(readdirSync(path).every((f) => Number.parseInt(f, 10) >= next.segment)).toBe(true);
-    expect((await readAll(spool, next)).texts).toEqual(['g3-1', 'g4-0', 'g4-1', 'g5-0', 'g5-1']);
+    expect((await readAll(spool, next)).texts).toEqual(['g3-0', 'g3-1', 'g4-0', 'g4-1', 'g5-0', 'g5-1']);
     // A spool whose directory was emptied still never reuses a committed segment number.
     const empty = await open({ dir: dir(), committed: { segment: 41, offset: 9000 } });
     await empty.append([record('x')]);
@@ -141,10 +142,20 @@ describe('spool append and read', () => {
     expect(() => parsePosition('12:-1')).toThrow(RangeError);
   });
 
-  it('refuses empty records and takes an empty append as done', async () => {
+  it('keeps empty records, takes an empty append as done and refuses one over 16 MiB', async () => {
     const spool = await open({ dir: dir() });
-    await expect(spool.append([new Uint8Array(0)])).rejects.toThrow(RangeError);
     await spool.append([]);
     expect(spool.stats().syncs).toBe(0);
+    await spool.append([new Uint8Array(0), record('x'), new Uint8Array(0)]);
+    expect((await readAll(spool)).texts).toEqual(['', 'x', '']);
+    await expect(spool.append([new Uint8Array(16 * 1024 * 1024)])).rejects.toThrow(RangeError);
+  });
+
+  it('keeps the records of one append together in a batch', async () => {
+    const spool = await open({ dir: dir() });
+    await Promise.all([spool.append(records('a', 3)), spool.append(records('b', 3))]);
+    const batch = await spool.read(SPOOL_START, { maxRecords: 2 });
+    expect(batch.records.map(String)).toEqual(['a-0', 'a-1', 'a-2']);
+    expect((await spool.read(batch.next, { maxRecords: 2 })).records.map(String)).toEqual(['b-0', 'b-1', 'b-2']);
   });
 });

@@ -36,54 +36,57 @@ describe('spool recovery', () => {
     return path;
   };
 
-  it('cuts a torn last record at open and never returns it', async () => {
+  // An append of records('g…', 2, 400) is one frame of 16 + 2 × (4 + 400) = 824 bytes.
+  const FRAME = 824;
+
+  it('cuts a torn last append at open and never returns any of it', async () => {
     const path = await written(3);
     const file = join(path, segments(path)[0]!);
     const size = statSync(file).size;
     truncateSync(file, size - 100);
     const spool = await open({ dir: path });
-    expect((await readAll(spool)).texts).toEqual(['g0-0', 'g0-1', 'g1-0', 'g1-1', 'g2-0']);
-    expect(statSync(file).size).toBe(size - 416);
-    expect(spool.stats()).toMatchObject({ corruptSegments: 1, corruptBytes: 416 - 100 });
+    expect((await readAll(spool)).texts).toEqual(['g0-0', 'g0-1', 'g1-0', 'g1-1']);
+    expect(statSync(file).size).toBe(size - FRAME);
+    expect(spool.stats()).toMatchObject({ corruptSegments: 1, corruptBytes: FRAME - 100 });
     // Appends go on after it, and both survive another reopen.
     await spool.append(records('new', 2));
     await spool.close();
     const again = await open({ dir: path });
-    expect((await readAll(again)).texts).toEqual(['g0-0', 'g0-1', 'g1-0', 'g1-1', 'g2-0', 'new-0', 'new-1']);
+    expect((await readAll(again)).texts).toEqual(['g0-0', 'g0-1', 'g1-0', 'g1-1', 'new-0', 'new-1']);
   });
 
-  it('cuts a tail torn inside a record header, and a zero-filled tail', async () => {
+  it('cuts a tail torn inside a frame header, and a zero-filled tail', async () => {
     const path = await written(2);
     const file = join(path, segments(path)[0]!);
-    truncateSync(file, statSync(file).size - 416 + 7);
+    truncateSync(file, statSync(file).size - FRAME + 7);
     appendFileSync(file, Buffer.alloc(4096));
     const spool = await open({ dir: path });
-    expect((await readAll(spool)).texts).toEqual(['g0-0', 'g0-1', 'g1-0']);
+    expect((await readAll(spool)).texts).toEqual(['g0-0', 'g0-1']);
   });
 
-  it('cuts the last segment at a record whose checksum fails, and returns nothing from there on', async () => {
+  it('cuts the last segment at a frame whose checksum fails, and returns nothing from there on', async () => {
     const path = await written(3);
     const file = join(path, segments(path)[0]!);
-    // A byte in the payload of the third record (8-byte magic, 416 bytes a record).
-    flipByte(file, 8 + 2 * 416 + 100);
+    // A byte in a payload of the second append (after the 8-byte magic and the first frame).
+    flipByte(file, 8 + FRAME + 100);
     const spool = await open({ dir: path });
     expect((await readAll(spool)).texts).toEqual(['g0-0', 'g0-1']);
-    expect(statSync(file).size).toBe(8 + 2 * 416);
+    expect(statSync(file).size).toBe(8 + FRAME);
   });
 
-  it('skips the rest of an earlier segment after a corrupt record and reads on in the next', async () => {
+  it('skips the rest of an earlier segment after a corrupt frame and reads on in the next', async () => {
     const path = await written(6, 1024);
     const files = segments(path);
     expect(files).toHaveLength(3);
-    // The second record of the first segment: its length field.
-    flipByte(join(path, files[0]!), 8 + 416 + 1);
+    // The second frame of the first segment: its length field.
+    flipByte(join(path, files[0]!), 8 + FRAME + 1);
     const spool = await open({ dir: path });
     const { texts } = await readAll(spool);
-    expect(texts).toEqual(['g0-0', 'g2-0', 'g2-1', 'g3-0', 'g3-1', 'g4-0', 'g4-1', 'g5-0', 'g5-1']);
+    expect(texts).toEqual(['g0-0', 'g0-1', 'g2-0', 'g2-1', 'g3-0', 'g3-1', 'g4-0', 'g4-1', 'g5-0', 'g5-1']);
     expect(spool.stats().corruptSegments).toBe(1);
-    // A checksum failure in the middle segment's first record: the whole segment is skipped.
+    // A checksum failure in the middle segment's first frame: the whole segment is skipped.
     flipByte(join(path, files[1]!), 8 + 16 + 3);
-    expect((await readAll(spool)).texts).toEqual(['g0-0', 'g4-0', 'g4-1', 'g5-0', 'g5-1']);
+    expect((await readAll(spool)).texts).toEqual(['g0-0', 'g0-1', 'g4-0', 'g4-1', 'g5-0', 'g5-1']);
     expect(spool.stats().corruptSegments).toBe(2);
   });
 

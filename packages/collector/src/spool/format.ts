@@ -2,26 +2,28 @@ import { crc32 } from 'node:zlib';
 
 /**
  * The spool's on-disk format. A segment file is named `<16-digit number>.seg` and holds
- * an 8-byte magic, then records one after another:
+ * an 8-byte magic, then one frame per append, one after another:
  *
  * ```
  * offset  size  field
- *      0     4  payload length n, uint32 LE (1 … MAX_RECORD_BYTES)
- *      4     4  CRC-32 of bytes 8 … 16+n (time and payload), uint32 LE
+ *      0     4  body length n, uint32 LE (4 … MAX_FRAME_BYTES)
+ *      4     4  CRC-32 of bytes 8 … 16+n (time and body), uint32 LE
  *      8     8  append time, ms since the epoch, float64 LE
- *     16     n  payload
+ *     16     n  body: per record, its length (uint32 LE) and its bytes
  * ```
  *
  * Length and checksum in front make a torn write (a crash while a group was written) and
- * a flipped bit both detectable: a record is only ever returned whole and with a matching
- * checksum. A zero-filled tail, as some filesystems leave after a crash, fails the length
- * check (n = 0 is never written).
+ * a flipped bit both detectable, and a frame is only ever returned whole: the records of
+ * one append (one request) are all there or none is. A zero-filled tail, as some
+ * filesystems leave after a crash, fails the length check. One checksum per append
+ * rather than per record: zlib's crc32 costs about as much per call as per 400 bytes.
  */
 export const MAGIC = Buffer.from('CBSPOOL1', 'latin1');
 export const SEGMENT_HEADER_BYTES = MAGIC.length;
-export const RECORD_HEADER_BYTES = 16;
-/** The largest payload one record may have; also bounds what a corrupt length can make a reader allocate. */
-export const MAX_RECORD_BYTES = 16 * 1024 * 1024;
+export const FRAME_HEADER_BYTES = 16;
+const RECORD_LENGTH_BYTES = 4;
+/** The largest body one frame (one append) may have; also bounds what a corrupt length can make a reader allocate. */
+export const MAX_FRAME_BYTES = 16 * 1024 * 1024;
 
 const SEGMENT_NAME = /^(\d{16})\.seg$/;
 
@@ -35,79 +37,92 @@ export function parseSegmentName(name: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-/** The bytes a record of `payloadBytes` takes on disk. */
-export const framedBytes = (payloadBytes: number) => RECORD_HEADER_BYTES + payloadBytes;
+/** The bytes of the body of a frame holding `records`. */
+export function bodyBytes(records: readonly Uint8Array[]): number {
+  let n = 0;
+  for (const r of records) n += RECORD_LENGTH_BYTES + r.byteLength;
+  return n;
+}
 
 /**
- * Frames `records` (all stamped with `time`) into one buffer, so that a group is written
- * with one write call; the segment's magic goes first when `withMagic`.
+ * Frames each append of a group (all stamped with `time`) into one buffer, so that the
+ * group is written with one write call; the segment's magic goes first when `withMagic`.
+ * `bodies[i]` is `bodyBytes(appends[i])`.
  */
-export function encodeGroup(records: readonly Uint8Array[], time: number, withMagic: boolean): Buffer {
+export function encodeGroup(appends: readonly (readonly Uint8Array[])[], bodies: readonly number[], time: number, withMagic: boolean): Buffer {
   let size = withMagic ? SEGMENT_HEADER_BYTES : 0;
-  for (const r of records) size += framedBytes(r.byteLength);
+  for (const n of bodies) size += FRAME_HEADER_BYTES + n;
   const out = Buffer.allocUnsafe(size);
-  let at = 0;
-  if (withMagic) at += MAGIC.copy(out, 0);
-  for (const r of records) {
-    out.writeUInt32LE(r.byteLength, at);
+  let at = withMagic ? MAGIC.copy(out, 0) : 0;
+  for (let i = 0; i < appends.length; i++) {
+    const start = at;
+    out.writeUInt32LE(bodies[i]!, at);
     out.writeDoubleLE(time, at + 8);
-    out.set(r, at + RECORD_HEADER_BYTES);
-    const sum = crc32(out.subarray(at + 8, at + RECORD_HEADER_BYTES + r.byteLength));
-    out.writeUInt32LE(sum, at + 4);
-    at += framedBytes(r.byteLength);
+    at += FRAME_HEADER_BYTES;
+    for (const r of appends[i]!) {
+      out.writeUInt32LE(r.byteLength, at);
+      out.set(r, at + RECORD_LENGTH_BYTES);
+      at += RECORD_LENGTH_BYTES + r.byteLength;
+    }
+    out.writeUInt32LE(crc32(out.subarray(start + 8, at)), start + 4);
   }
   return out;
 }
 
-/** One record as read back: a view of the read buffer (no copy). */
-export interface DecodedRecord {
-  payload: Buffer;
-  /** When it was appended (ms since the epoch). */
-  time: number;
-  /** Where it starts in its segment. */
-  offset: number;
-}
-
 /**
- * Where decoding stopped: `end` when the buffer ran out on a record boundary, `partial`
- * when the last record is incomplete in the buffer (more bytes may follow on disk, or the
- * tail is torn), `corrupt` at a record whose length is impossible or whose checksum fails.
+ * Where decoding stopped: `end` when the buffer ran out on a frame boundary (or enough
+ * records were decoded), `partial` when the last frame is incomplete in the buffer (more
+ * bytes may follow on disk, or the tail is torn), `corrupt` at a frame whose length is
+ * impossible, whose checksum fails or whose records do not fill its body exactly.
  */
 export type DecodeStop = 'end' | 'partial' | 'corrupt';
 
 export interface Decoded {
-  records: DecodedRecord[];
-  /** Segment offset just past the last good record. */
+  /** The payloads, as views of the buffer (no copy). */
+  records: Buffer[];
+  /** The append time of the first frame decoded; null if none. */
+  firstTime: number | null;
+  /** Segment offset just past the last good frame. */
   next: number;
   stop: DecodeStop;
-  /** For `partial`: the whole length of the record that did not fit, when its header did. */
+  /** For `partial`: the whole length of the frame that did not fit, when its header did. */
   wanted?: number;
 }
 
 /**
- * Decodes the records in `buf`, which holds a segment's bytes from `offset` on, up to
- * `maxRecords`; stops (without returning it) at the first record that is incomplete or fails its checks.
+ * Decodes the frames in `buf`, which holds a segment's bytes from `offset` on, until at
+ * least `maxRecords` records are out (whole frames only); stops (without returning it)
+ * at the first frame that is incomplete or fails its checks.
  */
-export function decodeRecords(buf: Buffer, offset: number, maxRecords = Infinity): Decoded {
-  const records: DecodedRecord[] = [];
+export function decodeFrames(buf: Buffer, offset: number, maxRecords = Infinity): Decoded {
+  const records: Buffer[] = [];
+  let firstTime: number | null = null;
   let at = 0;
+  const stop = (stop: DecodeStop, wanted?: number): Decoded => ({ records, firstTime, next: offset + at, stop, wanted });
   while (records.length < maxRecords) {
     const left = buf.length - at;
-    if (left === 0) return { records, next: offset + at, stop: 'end' };
-    if (left < RECORD_HEADER_BYTES) return { records, next: offset + at, stop: 'partial' };
+    if (left === 0) return stop('end');
+    if (left < FRAME_HEADER_BYTES) return stop('partial');
     const n = buf.readUInt32LE(at);
-    if (n === 0 || n > MAX_RECORD_BYTES) return { records, next: offset + at, stop: 'corrupt' };
-    if (left < framedBytes(n)) return { records, next: offset + at, stop: 'partial', wanted: framedBytes(n) };
-    const sum = crc32(buf.subarray(at + 8, at + RECORD_HEADER_BYTES + n));
-    if (sum !== buf.readUInt32LE(at + 4)) return { records, next: offset + at, stop: 'corrupt' };
-    records.push({
-      payload: buf.subarray(at + RECORD_HEADER_BYTES, at + RECORD_HEADER_BYTES + n),
-      time: buf.readDoubleLE(at + 8),
-      offset: offset + at,
-    });
-    at += framedBytes(n);
+    if (n < RECORD_LENGTH_BYTES || n > MAX_FRAME_BYTES) return stop('corrupt');
+    const end = at + FRAME_HEADER_BYTES + n;
+    if (end > buf.length) return stop('partial', FRAME_HEADER_BYTES + n);
+    if (crc32(buf.subarray(at + 8, end)) !== buf.readUInt32LE(at + 4)) return stop('corrupt');
+    const before = records.length;
+    let r = at + FRAME_HEADER_BYTES;
+    while (r < end) {
+      const len = r + RECORD_LENGTH_BYTES <= end ? buf.readUInt32LE(r) : Infinity;
+      if (r + RECORD_LENGTH_BYTES + len > end) {
+        records.length = before;
+        return stop('corrupt');
+      }
+      records.push(buf.subarray(r + RECORD_LENGTH_BYTES, r + RECORD_LENGTH_BYTES + len));
+      r += RECORD_LENGTH_BYTES + len;
+    }
+    firstTime ??= buf.readDoubleLE(at + 8);
+    at = end;
   }
-  return { records, next: offset + at, stop: 'end' };
+  return stop('end');
 }
 
 /** Whether `buf` starts with the segment magic. */

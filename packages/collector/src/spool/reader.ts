@@ -1,16 +1,16 @@
-import { SEGMENT_HEADER_BYTES, decodeRecords, hasMagic } from './format.js';
+import { SEGMENT_HEADER_BYTES, decodeFrames, hasMagic } from './format.js';
 import type { SpoolPosition } from './position.js';
 import { segmentAtOrAfter } from './state.js';
 import type { Segment, SpoolState } from './state.js';
 
 export interface ReadOptions {
   /**
-   * The most records one batch holds.
+   * About the most records one batch holds: it ends with the append that reaches it (the records of one append are never split).
    * @defaultValue 5000
    */
   maxRecords?: number;
   /**
-   * About the most payload bytes one batch holds (a single larger record still comes whole).
+   * About the most payload bytes one batch holds (a single larger append still comes whole).
    * @defaultValue 8 MiB
    */
   maxBytes?: number;
@@ -76,22 +76,22 @@ export async function readBatch(
       buf = buf.subarray(SEGMENT_HEADER_BYTES);
       start = SEGMENT_HEADER_BYTES;
     }
-    const decoded = decodeRecords(buf, start, maxRecords - records.length);
+    const decoded = decodeFrames(buf, start, maxRecords - records.length);
+    firstAppendedAt ??= decoded.firstTime;
     for (const r of decoded.records) {
-      firstAppendedAt ??= r.time;
-      records.push(r.payload);
-      bytes += r.payload.length;
+      records.push(r);
+      bytes += r.length;
     }
     pos = { segment: segment.number, offset: decoded.next };
     if (decoded.stop === 'corrupt' || (decoded.stop === 'partial' && atEnd)) {
-      // Past `end` nothing is read, so a partial record before it is damage, not a write under way.
+      // Past `end` nothing is read, so a partial frame before it is damage, not a write under way.
       onCorrupt(segment, decoded.next);
       pos = { segment: segment.number + 1, offset: 0 };
       continue;
     }
     if (decoded.stop === 'partial') {
-      if (decoded.records.length) break;
-      // One record larger than the budget left: read it whole next time round.
+      if (decoded.next > start) break;
+      // One frame larger than the budget left: read it whole next time round.
       wanted = decoded.wanted ?? 0;
       if (wanted <= length) break;
     }

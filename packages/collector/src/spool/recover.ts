@@ -1,4 +1,4 @@
-import { SEGMENT_HEADER_BYTES, decodeRecords, hasMagic, parseSegmentName } from './format.js';
+import { SEGMENT_HEADER_BYTES, decodeFrames, hasMagic, parseSegmentName } from './format.js';
 import type { SpoolFile } from './fs.js';
 import type { SpoolPosition } from './position.js';
 import { segmentPath } from './state.js';
@@ -12,11 +12,11 @@ const SCAN_CHUNK_BYTES = 4 * 1024 * 1024;
  * - every segment is sealed: appends after open go to a new segment, so that no position
  *   handed out before a crash is ever reused;
  * - the last segment, the one a crash can have torn, is checked record by record and cut
- *   at the first record that is incomplete or fails its checksum. Records after such a
- *   record were never acknowledged (an append resolves only after the sync of its group,
+ *   at the first frame that is incomplete or fails its checksum. Frames after such a
+ *   frame were never acknowledged (an append resolves only after the sync of its group,
  *   and groups are synced in order), so nothing acknowledged is lost by the cut; a last
  *   segment without a whole magic is removed.
- * Earlier segments were complete when sealed; a bad record in one (a disk error) is
+ * Earlier segments were complete when sealed; a bad frame in one (a disk error) is
  * found by the reader, which skips the rest of that segment.
  *
  * @returns the number the next new segment takes.
@@ -52,7 +52,7 @@ export async function recoverSegments(state: SpoolState, committed: SpoolPositio
   return Math.max((numbers.at(-1) ?? 0) + 1, committed.segment + 1);
 }
 
-/** Cuts `segment` after its last good record; returns its new end (0 without a magic). */
+/** Cuts `segment` after its last good frame; returns its new end (0 without a magic). */
 async function scanTail(state: SpoolState, segment: Segment): Promise<number> {
   const reader = await state.fs.open(segment.path, 'r');
   const good = await lastGoodOffset(reader, segment.end).finally(() => reader.close());
@@ -83,10 +83,10 @@ async function lastGoodOffset(file: SpoolFile, size: number): Promise<number> {
   while (offset < size) {
     const got = (await file.read(chunk, 0, Math.min(chunk.length, size - offset), offset)).bytesRead;
     if (got === 0) return offset;
-    const decoded = decodeRecords(chunk.subarray(0, got), offset);
+    const decoded = decodeFrames(chunk.subarray(0, got), offset);
     if (decoded.stop === 'corrupt') return decoded.next;
     if (decoded.stop === 'partial') {
-      // The chunk ended inside a record: read on from it, unless the file ends there too.
+      // The chunk ended inside a frame: read on from it, unless the file ends there too.
       if (offset + got >= size) return decoded.next;
       if (decoded.next === offset) {
         if (!decoded.wanted || decoded.wanted <= chunk.length) return offset;

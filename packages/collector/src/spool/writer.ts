@@ -1,4 +1,4 @@
-import { MAX_RECORD_BYTES, encodeGroup, framedBytes } from './format.js';
+import { FRAME_HEADER_BYTES, MAX_FRAME_BYTES, bodyBytes, encodeGroup } from './format.js';
 import type { SpoolFile } from './fs.js';
 import { SpoolError } from './errors.js';
 import { segmentPath, unloadedBytes } from './state.js';
@@ -15,6 +15,9 @@ export interface WriterOptions {
 
 interface Waiter {
   records: readonly Uint8Array[];
+  /** Of its frame's body. */
+  body: number;
+  /** On disk: header and body. */
   bytes: number;
   resolve(): void;
   reject(e: unknown): void;
@@ -36,9 +39,10 @@ interface Active {
 type WriterPhase = 'idle' | 'scheduled' | 'flushing';
 
 /**
- * Group commit onto segment files: each group is framed into one buffer, written with one
- * write at the segment's end and made durable with one fdatasync (plus a directory fsync
- * for a segment's first group), and only then do its appends resolve.
+ * Group commit onto segment files: each group (one frame per append) is encoded into one
+ * buffer, written with one write at the segment's end and made durable with one
+ * fdatasync (plus a directory fsync for a segment's first group), and only then do its
+ * appends resolve.
  */
 export class SegmentWriter {
   private phase: WriterPhase = 'idle';
@@ -60,14 +64,12 @@ export class SegmentWriter {
   append(records: readonly Uint8Array[]): Promise<void> {
     const { counters } = this.state;
     if (this.closed) return Promise.reject(new SpoolError('SPOOL_CLOSED', 0));
-    let bytes = 0;
-    for (const r of records) {
-      if (r.byteLength === 0 || r.byteLength > MAX_RECORD_BYTES) {
-        return Promise.reject(new RangeError(`a spool record holds 1 to ${MAX_RECORD_BYTES} bytes, not ${r.byteLength}`));
-      }
-      bytes += framedBytes(r.byteLength);
+    if (records.length === 0) return Promise.resolve();
+    const body = bodyBytes(records);
+    if (body > MAX_FRAME_BYTES) {
+      return Promise.reject(new RangeError(`one spool append holds at most ${MAX_FRAME_BYTES} bytes, not ${body}`));
     }
-    if (bytes === 0) return Promise.resolve();
+    const bytes = FRAME_HEADER_BYTES + body;
     const wait = this.unwritableUntil - Date.now();
     if (wait > 0) {
       counters.unwritable++;
@@ -78,7 +80,7 @@ export class SegmentWriter {
       return Promise.reject(new SpoolError('SPOOL_FULL'));
     }
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ records, bytes, resolve, reject });
+      this.queue.push({ records, body, bytes, resolve, reject });
       this.queuedBytes += bytes;
       if (this.phase === 'idle') {
         this.phase = 'scheduled';
@@ -110,7 +112,7 @@ export class SegmentWriter {
       }
       const group = this.queue.splice(0, n);
       try {
-        await this.writeGroup(group.length === 1 ? group[0]!.records : group.flatMap((w) => w.records));
+        await this.writeGroup(group);
         this.state.counters.appends += group.length;
         for (const w of group) w.resolve();
       } catch (e) {
@@ -127,7 +129,7 @@ export class SegmentWriter {
     this.phase = 'idle';
   }
 
-  private async writeGroup(records: readonly Uint8Array[]): Promise<void> {
+  private async writeGroup(group: readonly Waiter[]): Promise<void> {
     const { state } = this;
     const time = Date.now();
     if (this.rollRequested) {
@@ -135,7 +137,12 @@ export class SegmentWriter {
       await this.seal();
     }
     const active = this.active ?? (await this.openSegment());
-    const buf = encodeGroup(records, time, active.end === 0);
+    const buf = encodeGroup(
+      group.map((w) => w.records),
+      group.map((w) => w.body),
+      time,
+      active.end === 0,
+    );
     try {
       for (let done = 0; done < buf.length; ) {
         const { bytesWritten } = await active.file.write(buf, done, buf.length - done, active.end + done);
@@ -152,7 +159,7 @@ export class SegmentWriter {
     active.end += buf.length;
     state.bytes += buf.length;
     state.counters.syncs++;
-    state.counters.records += records.length;
+    for (const w of group) state.counters.records += w.records.length;
     if (active.segment) active.segment.end = active.end;
     else {
       active.segment = { number: active.number, path: segmentPath(state.dir, active.number), end: active.end, sealed: false };

@@ -9,14 +9,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { autoCapture } from '../../packages/tracker/src/auto/index.js';
-import type { AutoOptions } from '../../packages/tracker/src/auto/index.js';
-import { num, txt } from '../../packages/tracker/src/auto/util.js';
-import { product } from '../../packages/tracker/src/auto/product.js';
-import type { OwnCall } from '../../packages/tracker/src/own.js';
-import type { Tracker } from '../../packages/tracker/src/tracker.js';
+import { autoCapture } from '../../../packages/tracker/src/auto/index.js';
+import type { AutoOptions } from '../../../packages/tracker/src/auto/index.js';
+import type { OwnCall } from '../../../packages/tracker/src/own.js';
+import type { Tracker } from '../../../packages/tracker/src/tracker.js';
 
-const FIXTURES = join(import.meta.dirname, '../fixtures/shops');
+const FIXTURES = join(import.meta.dirname, '../../fixtures/shops');
 const METHODS = ['page', 'product', 'basket', 'checkout', 'user', 'custom', 'search', 'wishlist', 'consent', 'flush'] as const;
 
 type Call = [method: string, ...args: any[]];
@@ -570,39 +568,5 @@ describe('timing and navigation', () => {
     dispatchEvent(new Event('pagehide'));
     expect(rec.of('page')).toHaveLength(1);
     expect(rec.of('product')).toHaveLength(1);
-  });
-});
-
-describe('helpers', () => {
-  it.each([
-    [19.9, 19.9],
-    ['19.90', 19.9],
-    ['19,90 €', 19.9],
-    ['$1,299.00', 1299],
-    ['1.299,00', 1299],
-    ['1 234,5', 1234.5],
-    [0.1 + 0.2, 0.3],
-    ['', undefined],
-    [null, undefined],
-    [undefined, undefined],
-    ['free', undefined],
-    [Infinity, undefined],
-  ])('num(%j) is %j', (v, n) => expect(num(v)).toBe(n));
-
-  it('txt reads strings, numbers, objects and lists', () => {
-    expect(txt(' a ')).toBe('a');
-    expect(txt(7)).toBe('7');
-    expect(txt({ name: 'Acme', url: 'https://acme' })).toBe('Acme');
-    expect(txt([{ url: 'u.jpg', name: 'n' }], 'url')).toBe('u.jpg');
-    expect(txt({ contentUrl: 'c.jpg' }, 'url')).toBe('c.jpg');
-    expect(txt({ '@value': 'v' })).toBe('v');
-    expect(txt({})).toBeUndefined();
-    expect(txt([])).toBeUndefined();
-    expect(txt('  ')).toBeUndefined();
-  });
-
-  it('product() needs an id', () => {
-    expect(product({ name: 'no id' })).toBeUndefined();
-    expect(product({ '@type': 'Product', url: '/p/1' })).toMatchObject({ productId: '/p/1' });
   });
 });

@@ -6,7 +6,12 @@ import type { JSONSchemaType } from 'ajv';
 import { GOALS_SCHEMA, WORKFLOWS_SCHEMA, workflowProblem } from './workflows.js';
 import type { WorkflowConfig } from './workflows.js';
 import type { Goal } from '../store/queries.js';
-import { CollectorError } from '../http/errors.js';
+import { ConfigError } from './errors.js';
+import { parseEnv } from './env.js';
+import type { Env } from './env.js';
+
+export { ConfigError };
+export type { Env };
 
 /** One shop: who may send events for it and who may read its reports. */
 export interface AccountConfig {
@@ -55,14 +60,6 @@ export interface Settings {
   /** True when no CARTBEACON_CONFIG was given and the demo account is in use. */
   demo: boolean;
   config: Readonly<ConfigFile>;
-}
-
-/** A configuration problem, told in one line that names the key at fault (BAD_CONFIG: it stops the start). */
-export class ConfigError extends CollectorError {
-  override name = 'ConfigError';
-  constructor(message: string) {
-    super('BAD_CONFIG', message);
-  }
 }
 
 // Unknown keys stop the start: a misspelt "workflow" or "countryheader" would otherwise be
@@ -175,40 +172,23 @@ export function demoAccount(port: number): AccountConfig {
   };
 }
 
-const ENV_KEYS = [
-  'PORT',
-  'HOST',
-  'CARTBEACON_DATA_DIR',
-  'CARTBEACON_CONFIG',
-  'CARTBEACON_STORAGE',
-  'CARTBEACON_CLICKHOUSE_URL',
-  'CARTBEACON_MEMORY_LIMIT',
-] as const;
-export type Env = Partial<Record<(typeof ENV_KEYS)[number], string>>;
-
 /**
  * Reads the settings from the environment (and the file CARTBEACON_CONFIG names).
  * Without CARTBEACON_CONFIG a demo account is made once and kept in
  * `<data dir>/config.json`. Throws a ConfigError naming the first bad key.
  */
 export function loadSettings(env: Env = process.env as Env): Readonly<Settings> {
-  const port = env.PORT === undefined || env.PORT === '' ? 8080 : Number(env.PORT);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT "${env.PORT}" is not a port number`);
-  const storage = (env.CARTBEACON_STORAGE || 'duckdb') as Storage;
-  if (storage !== 'duckdb' && storage !== 'clickhouse')
-    throw new ConfigError(`CARTBEACON_STORAGE "${storage}" must be "duckdb" or "clickhouse"`);
-  const clickhouseUrl = env.CARTBEACON_CLICKHOUSE_URL || (storage === 'clickhouse' ? 'http://127.0.0.1:8123' : undefined);
-  if (clickhouseUrl && !/^https?:$/.test(parseUrl(clickhouseUrl)?.protocol ?? ''))
-    throw new ConfigError(`CARTBEACON_CLICKHOUSE_URL "${clickhouseUrl}" is not an http(s) URL`);
-  const dataDir = resolve(env.CARTBEACON_DATA_DIR || './data');
-  const memoryLimit = env.CARTBEACON_MEMORY_LIMIT || undefined;
-  if (memoryLimit && !/^\d+(\.\d+)?\s*(k|m|g|t)i?b$/i.test(memoryLimit))
-    throw new ConfigError(`CARTBEACON_MEMORY_LIMIT "${memoryLimit}" is not a size such as "512MB" or "4GB"`);
+  const e = parseEnv(env);
+  const port = e.PORT;
+  const storage = e.CARTBEACON_STORAGE;
+  const clickhouseUrl = e.CARTBEACON_CLICKHOUSE_URL ?? (storage === 'clickhouse' ? 'http://127.0.0.1:8123' : undefined);
+  const dataDir = resolve(e.CARTBEACON_DATA_DIR);
+  const memoryLimit = e.CARTBEACON_MEMORY_LIMIT;
 
   let configSource: string;
   let raw: unknown;
-  if (env.CARTBEACON_CONFIG) {
-    configSource = resolve(env.CARTBEACON_CONFIG);
+  if (e.CARTBEACON_CONFIG) {
+    configSource = resolve(e.CARTBEACON_CONFIG);
     raw = readJson(configSource, 'CARTBEACON_CONFIG');
   } else {
     configSource = join(dataDir, 'config.json');
@@ -226,13 +206,13 @@ export function loadSettings(env: Env = process.env as Env): Readonly<Settings> 
   const config = validateConfig(raw, configSource);
   return Object.freeze({
     port,
-    host: env.HOST || '0.0.0.0',
+    host: e.HOST,
     dataDir,
     storage,
     clickhouseUrl,
     memoryLimit,
     configSource,
-    demo: !env.CARTBEACON_CONFIG,
+    demo: !e.CARTBEACON_CONFIG,
     config,
   });
 }

@@ -1,7 +1,10 @@
+import { Temporal } from 'temporal-polyfill';
+
 /**
  * Calendar days and wall-clock times in an account's time zone, and the instants they
- * begin at. Plain dates are kept as { y, m, d } and computed with UTC arithmetic; only
- * the conversion to and from instants looks at the zone (through Intl, i.e. ICU's tz data).
+ * begin at, through Temporal (temporal-polyfill until Node ships it): the zone arithmetic
+ * — offsets, days of 23 or 25 hours, midnights that do not happen — is the polyfill's,
+ * over the same tz data as Intl. Plain dates are kept as { y, m, d }.
  */
 
 /** A calendar date: month 1–12, day 1–31. */
@@ -19,56 +22,24 @@ export interface WallTime extends PlainDate {
   ms: number;
 }
 
-const DAY = 86_400_000;
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
+const plain = (date: PlainDate) => Temporal.PlainDate.from({ year: date.y, month: date.m, day: date.d }, { overflow: 'reject' });
+const fromPlain = (p: Temporal.PlainDate): PlainDate => ({ y: p.year, m: p.month, d: p.day });
 
 /** The wall-clock time in `timeZone` at an instant (ms since the epoch). */
 export function wallTime(ms: number, timeZone: string): WallTime {
-  const p: Record<string, number> = {};
-  for (const { type, value } of formatter(timeZone).formatToParts(ms)) if (type !== 'literal') p[type] = Number(value);
-  const y = p.year!;
-  return { y, m: p.month!, d: p.day!, h: p.hour!, mi: p.minute!, s: p.second!, ms: ((ms % 1000) + 1000) % 1000 };
-}
-
-/** The wall time read as if it were UTC (years from 100 on: Date.UTC maps 0–99 to 19xx). */
-const wallMs = (w: WallTime) => Date.UTC(w.y, w.m - 1, w.d, w.h, w.mi, w.s, w.ms);
-
-/** The zone's offset from UTC at an instant, in ms (e.g. +10800000 for EEST). */
-export function offsetAt(ms: number, timeZone: string): number {
-  const base = Math.floor(ms / 1000) * 1000;
-  return wallMs({ ...wallTime(base, timeZone), ms: 0 }) - base;
+  const z = Temporal.Instant.fromEpochMilliseconds(ms).toZonedDateTimeISO(timeZone);
+  return { y: z.year, m: z.month, d: z.day, h: z.hour, mi: z.minute, s: z.second, ms: z.millisecond };
 }
 
 /**
  * The instant of a wall-clock time in `timeZone`. A time that occurs twice (clocks going
- * back) is the earlier one; a time that does not occur (clocks going forward) is read
- * with the offset before the change, i.e. moved forward by the gap — so the start of a
- * day whose midnight is skipped is the first instant of that day.
+ * back) is the earlier one; a time that does not occur (clocks going forward) is moved
+ * forward by the gap — so the start of a day whose midnight is skipped is the first
+ * instant of that day (Temporal's "compatible" disambiguation, as RFC 5545 has it).
  */
 export function instantOf(w: WallTime, timeZone: string): number {
-  const local = wallMs(w);
-  const before = offsetAt(local - DAY, timeZone);
-  const after = offsetAt(local + DAY, timeZone);
-  const candidates = [local - before, local - after].filter((t) => t + offsetAt(t, timeZone) === local);
-  return candidates.length ? Math.min(...candidates) : local - before;
+  const local = Temporal.PlainDateTime.from({ year: w.y, month: w.m, day: w.d, hour: w.h, minute: w.mi, second: w.s, millisecond: w.ms });
+  return local.toZonedDateTime(timeZone, { disambiguation: 'compatible' }).epochMilliseconds;
 }
 
 /** The calendar date in `timeZone` at an instant. */
@@ -78,22 +49,21 @@ export const dateAt = (ms: number, timeZone: string): PlainDate => {
 };
 
 /** The first instant of a calendar day in `timeZone`. */
-export const startOfDay = (date: PlainDate, timeZone: string) => instantOf({ ...date, h: 0, mi: 0, s: 0, ms: 0 }, timeZone);
+export const startOfDay = (date: PlainDate, timeZone: string) => plain(date).toZonedDateTime({ timeZone }).epochMilliseconds;
 
 /** The date `days` days after `date` (before, when negative). */
-export function addDays(date: PlainDate, days: number): PlainDate {
-  const t = new Date(Date.UTC(date.y, date.m - 1, date.d + days));
-  return { y: t.getUTCFullYear(), m: t.getUTCMonth() + 1, d: t.getUTCDate() };
-}
+export const addDays = (date: PlainDate, days: number): PlainDate => fromPlain(plain(date).add({ days }));
 
 /** ISO weekday: Monday 1 … Sunday 7. */
-export function isoWeekday(date: PlainDate): number {
-  return new Date(Date.UTC(date.y, date.m - 1, date.d)).getUTCDay() || 7;
-}
+export const isoWeekday = (date: PlainDate): number => plain(date).dayOfWeek;
 
 /** Whether y-m-d is a real calendar date. */
 export function isDate(y: number, m: number, d: number): boolean {
-  if (!Number.isInteger(y) || !Number.isInteger(m) || !Number.isInteger(d) || m < 1 || m > 12 || d < 1) return false;
-  const days = [31, y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-  return d <= days[m - 1]!;
+  if (![y, m, d].every(Number.isInteger)) return false;
+  try {
+    plain({ y, m, d });
+    return true;
+  } catch {
+    return false;
+  }
 }

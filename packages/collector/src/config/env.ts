@@ -1,0 +1,51 @@
+import { Ajv } from 'ajv';
+import { ConfigError } from './errors.js';
+
+/**
+ * The environment the collector reads, as one JSON Schema with the contract's defaults:
+ * ajv checks it, coerces PORT to a number and fills in what is unset. Each key's
+ * `description` is the sentence a bad value gets: `PORT "eighty" is not a port number`.
+ */
+const ENV_SCHEMA = {
+  type: 'object',
+  properties: {
+    PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 8080, description: 'is not a port number' },
+    HOST: { type: 'string', default: '0.0.0.0', description: 'is not a host name or address' },
+    CARTBEACON_DATA_DIR: { type: 'string', default: './data', description: 'is not a directory' },
+    CARTBEACON_CONFIG: { type: 'string', description: 'is not a file name' },
+    CARTBEACON_STORAGE: { enum: ['duckdb', 'clickhouse'], default: 'duckdb', description: 'must be "duckdb" or "clickhouse"' },
+    CARTBEACON_CLICKHOUSE_URL: { type: 'string', pattern: '^[Hh][Tt][Tt][Pp][Ss]?://[^/?#]+', description: 'is not an http(s) URL' },
+    CARTBEACON_MEMORY_LIMIT: {
+      type: 'string',
+      pattern: '^\\d+(\\.\\d+)?\\s*([kKmMgGtT])[iI]?[bB]$',
+      description: 'is not a size such as "512MB" or "4GB"',
+    },
+  },
+} as const;
+
+export type EnvKey = keyof typeof ENV_SCHEMA.properties;
+/** The environment variables the collector reads (all strings, as in process.env). */
+export type Env = Partial<Record<EnvKey, string>>;
+
+/** The environment after the schema: defaults filled in, PORT a number. */
+export interface ParsedEnv {
+  PORT: number;
+  HOST: string;
+  CARTBEACON_DATA_DIR: string;
+  CARTBEACON_CONFIG?: string;
+  CARTBEACON_STORAGE: 'duckdb' | 'clickhouse';
+  CARTBEACON_CLICKHOUSE_URL?: string;
+  CARTBEACON_MEMORY_LIMIT?: string;
+}
+
+const validate = new Ajv({ coerceTypes: true, useDefaults: true, allErrors: false }).compile<ParsedEnv>(ENV_SCHEMA);
+const KEYS = Object.keys(ENV_SCHEMA.properties) as EnvKey[];
+
+/** Reads the collector's variables from `env` (an empty value is an unset one); a ConfigError names the first bad one. */
+export function parseEnv(env: Env): ParsedEnv {
+  const given: Record<string, unknown> = {};
+  for (const k of KEYS) if (env[k] !== undefined && env[k] !== '') given[k] = env[k];
+  if (validate(given)) return given;
+  const key = validate.errors![0]!.instancePath.slice(1) as EnvKey;
+  throw new ConfigError(`${key} "${env[key]}" ${ENV_SCHEMA.properties[key].description}`);
+}

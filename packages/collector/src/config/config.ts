@@ -5,7 +5,7 @@ import { Ajv } from 'ajv';
 import type { JSONSchemaType } from 'ajv';
 import { GOALS_SCHEMA, WORKFLOWS_SCHEMA, workflowProblem } from './workflows.js';
 import type { WorkflowConfig } from './workflows.js';
-import type { Goal } from '../store/queries.js';
+import type { Goal } from './workflows.js';
 import { ConfigError } from './errors.js';
 import { parseEnv } from './env.js';
 import type { Env } from './env.js';

@@ -1,5 +1,32 @@
 import type { AccountConfig } from './config.js';
-import type { EventCondition, Goal } from '../store/queries.js';
+
+/**
+ * A condition on one event: every field given must match; a list matches any of its
+ * values. Fields are the canonical event's (see StoredEvent); `pageUrlContains` matches
+ * a substring of the page URL.
+ */
+export interface EventCondition {
+  name?: string | string[];
+  step?: string | string[];
+  /** The CUSTOM_EVENT type. */
+  type?: string | string[];
+  category?: string | string[];
+  productId?: string | string[];
+  /** The event's own page's traffic source (not the session's landing page). */
+  source?: string | string[];
+  medium?: string | string[];
+  campaign?: string | string[];
+  device?: string | string[];
+  country?: string | string[];
+  pageUrlContains?: string;
+}
+
+/** A named event condition with a stable id. */
+export interface Goal {
+  uid: string;
+  name: string;
+  when: EventCondition;
+}
 
 /**
  * A workflow: a named funnel of the account's configuration, reported by the sidedata

@@ -7,33 +7,9 @@
  * it). Repeated event ids are stored once, so they count once.
  */
 
-/**
- * A condition on one event: every field given must match; a list matches any of its
- * values. Fields are the canonical event's (see StoredEvent); `pageUrlContains` matches
- * a substring of the page URL.
- */
-export interface EventCondition {
-  name?: string | string[];
-  step?: string | string[];
-  /** The CUSTOM_EVENT type. */
-  type?: string | string[];
-  category?: string | string[];
-  productId?: string | string[];
-  /** The event's own page's traffic source (not the session's landing page). */
-  source?: string | string[];
-  medium?: string | string[];
-  campaign?: string | string[];
-  device?: string | string[];
-  country?: string | string[];
-  pageUrlContains?: string;
-}
+import type { EventCondition, Goal } from '../config/workflows.js';
 
-/** A named event condition with a stable id. */
-export interface Goal {
-  uid: string;
-  name: string;
-  when: EventCondition;
-}
+export type { EventCondition, Goal };
 
 /**
  * How far before a funnel's range a session's landing event is looked for: the longest a

@@ -35,9 +35,10 @@ const withCurrency = new Set(['PRODUCT_VIEW', 'BASKET_OPERATIONS', 'CHECKOUT']);
 /**
  * The canonical row for a checked event of the event API: ids, times, the event's own fields,
  * and what the collector adds (traffic source, user agent details, bot flag, country).
- * The raw IP is not among them.
+ * The raw IP is not among them. `data` keeps the event as received (a vendor API gives
+ * its own request).
  */
-export function enrich(e: Record<string, unknown>, ctx: RequestContext): StoredEvent {
+export function enrich(e: Record<string, unknown>, ctx: RequestContext, data = JSON.stringify(e)): StoredEvent {
   const name = e.name as string;
   const given = e.timestamp === undefined ? ctx.receivedAt : timestampValue(e.timestamp);
   const ts = given > ctx.receivedAt + MAX_FUTURE_MS ? ctx.receivedAt : given;
@@ -90,6 +91,6 @@ export function enrich(e: Record<string, unknown>, ctx: RequestContext): StoredE
     testMode: flagValue(e.testMode),
     held: flagValue(e.nextPage),
     channel: ctx.channel,
-    data: JSON.stringify(e),
+    data,
   };
 }

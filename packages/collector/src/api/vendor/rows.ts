@@ -19,7 +19,7 @@ export interface VendorDeps extends IngestDeps {
  * vendor's request.
  */
 export function toRow(record: Record<string, unknown>, rctx: RequestContext, data: string): StoredEvent {
-  return { ...enrich(record, rctx), data };
+  return enrich(record, rctx, data);
 }
 
 /** The refusal label of a vendor API: YESPO_400, DAVINCI_401, … */

@@ -46,6 +46,8 @@ interface Row {
   loopP99: number;
   /** Appends per commit (one fdatasync each). */
   perSync: number;
+  /** The process's resident set at the end of the row. */
+  rssMB: number;
 }
 
 async function measure(name: string, spool: BenchSpool, concurrency: number): Promise<Row> {
@@ -83,6 +85,7 @@ async function measure(name: string, spool: BenchSpool, concurrency: number): Pr
     userMicros: used.user / latencies.length,
     loopP99: loop.percentile(99) / 1e6,
     perSync: latencies.length / (spool.stats().syncs - syncs),
+    rssMB: process.memoryUsage.rss() / 1024 ** 2,
   };
 }
 
@@ -103,10 +106,10 @@ for (const concurrency of CONCURRENCY) {
 
 const f = (x: number, digits = 1) => x.toFixed(digits);
 console.log(`\nSpool append: groups of ${RECORDS} × ${RECORD_BYTES} B, ${seconds} s a row, Node ${process.version}, in ${base}\n`);
-console.log('| implementation | appenders | appends/s | p50 ms | p99 ms | CPU µs/append (user) | appends/sync | event loop p99 ms |');
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+console.log('| implementation | appenders | appends/s | p50 ms | p99 ms | CPU µs/append (user) | appends/sync | event loop p99 ms | RSS MB |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of rows.sort((a, b) => a.name.localeCompare(b.name) || a.concurrency - b.concurrency)) {
   console.log(
-    `| ${r.name} | ${r.concurrency} | ${f(r.perSecond, 0)} | ${f(r.p50, 2)} | ${f(r.p99, 2)} | ${f(r.cpuMicros)} (${f(r.userMicros)}) | ${f(r.perSync)} | ${f(r.loopP99, 2)} |`,
+    `| ${r.name} | ${r.concurrency} | ${f(r.perSecond, 0)} | ${f(r.p50, 2)} | ${f(r.p99, 2)} | ${f(r.cpuMicros)} (${f(r.userMicros)}) | ${f(r.perSync)} | ${f(r.loopP99, 2)} | ${f(r.rssMB, 0)} |`,
   );
 }

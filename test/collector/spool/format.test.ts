@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { crc32 } from 'node:zlib';
-import { bodyBytes, decodeFrames, encodeGroup } from '../../../packages/collector/src/spool/format.js';
+import { bodyBytes, decodeFrames, encodeGroup, groupBytes } from '../../../packages/collector/src/spool/format.js';
 
 const appends = [[Buffer.from('one'), Buffer.from('two')], [Buffer.from('three')]];
-const encoded = () => encodeGroup(appends, appends.map(bodyBytes), 1234.5, false);
+const encoded = () => {
+  const bodies = appends.map(bodyBytes);
+  return encodeGroup(Buffer.alloc(groupBytes(bodies, false)), appends, bodies, 1234.5, false);
+};
 
 describe('spool frames', () => {
   it('decode to the records encoded, with the append time', () => {

@@ -44,15 +44,25 @@ export function bodyBytes(records: readonly Uint8Array[]): number {
   return n;
 }
 
-/**
- * Frames each append of a group (all stamped with `time`) into one buffer, so that the
- * group is written with one write call; the segment's magic goes first when `withMagic`.
- * `bodies[i]` is `bodyBytes(appends[i])`.
- */
-export function encodeGroup(appends: readonly (readonly Uint8Array[])[], bodies: readonly number[], time: number, withMagic: boolean): Buffer {
+/** The bytes a group of frames with these bodies takes (with the magic when `withMagic`). */
+export function groupBytes(bodies: readonly number[], withMagic: boolean): number {
   let size = withMagic ? SEGMENT_HEADER_BYTES : 0;
   for (const n of bodies) size += FRAME_HEADER_BYTES + n;
-  const out = Buffer.allocUnsafe(size);
+  return size;
+}
+
+/**
+ * Frames each append of a group (all stamped with `time`) into `out`, which holds
+ * exactly `groupBytes(bodies, withMagic)`, so that the group is written with one write
+ * call; the segment's magic goes first when `withMagic`. `bodies[i]` is `bodyBytes(appends[i])`.
+ */
+export function encodeGroup(
+  out: Buffer,
+  appends: readonly (readonly Uint8Array[])[],
+  bodies: readonly number[],
+  time: number,
+  withMagic: boolean,
+): Buffer {
   let at = withMagic ? MAGIC.copy(out, 0) : 0;
   for (let i = 0; i < appends.length; i++) {
     const start = at;

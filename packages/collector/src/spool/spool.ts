@@ -70,6 +70,9 @@ export interface Spool {
    * Resolves once all `records` are synced to disk, together with the appends that came
    * in meanwhile (one write and one fdatasync per group). Rejects with a SpoolError
    * (SPOOL_FULL, SPOOL_UNWRITABLE, SPOOL_CLOSED), and then none of them counts as appended.
+   * The records of one append are stored and read back together, all or none. They are
+   * copied when their group is written (on a later turn): do not change them before the
+   * promise settles.
    */
   append(records: readonly Uint8Array[]): Promise<void>;
   /** Synced records from `from` on, in append order. */

@@ -1,4 +1,4 @@
-import { FRAME_HEADER_BYTES, MAX_FRAME_BYTES, bodyBytes, encodeGroup } from './format.js';
+import { FRAME_HEADER_BYTES, MAX_FRAME_BYTES, bodyBytes, encodeGroup, groupBytes } from './format.js';
 import type { SpoolFile } from './fs.js';
 import { SpoolError } from './errors.js';
 import { segmentPath, unloadedBytes } from './state.js';
@@ -53,6 +53,11 @@ export class SegmentWriter {
   private closed = false;
   private rollRequested = false;
   private flushed: Promise<void> = Promise.resolve();
+  /**
+   * Each group is encoded into this one buffer (groups are written one at a time), so
+   * that a busy spool does not leave a trail of group-sized buffers for the GC.
+   */
+  private scratch = Buffer.alloc(0);
 
   constructor(
     private readonly state: SpoolState,
@@ -137,9 +142,16 @@ export class SegmentWriter {
       await this.seal();
     }
     const active = this.active ?? (await this.openSegment());
+    const bodies = group.map((w) => w.body);
+    const size = groupBytes(bodies, active.end === 0);
+    // A group over maxGroupBytes (one huge append) gets a buffer of its own, not kept.
+    if (this.scratch.length < size && size <= this.options.maxGroupBytes) {
+      this.scratch = Buffer.allocUnsafe(Math.min(this.options.maxGroupBytes, Math.max(size, 2 * this.scratch.length)));
+    }
     const buf = encodeGroup(
+      this.scratch.length >= size ? this.scratch.subarray(0, size) : Buffer.allocUnsafe(size),
       group.map((w) => w.records),
-      group.map((w) => w.body),
+      bodies,
       time,
       active.end === 0,
     );

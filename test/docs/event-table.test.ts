@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES, EVENT_NAMES, eventSchema } from '@cartbeacon/types';
+import { ERROR_CODES, EVENT_NAMES, eventSchema } from '@cartbeacon/schema';
 
 const ROOT = join(import.meta.dirname, '../..');
 /** The README and the docs, where the event API's table may live. */

@@ -4,7 +4,7 @@ import type {
   PageViewFields,
   ProductFields,
   UserFields,
-} from '@cartbeacon/types';
+} from '@cartbeacon/schema';
 import { createConsent, HOLD, REFUSED, SEND } from './consent';
 import { watchHistory } from './history';
 import { createIds } from './ids';

@@ -1,5 +1,5 @@
-import { ERROR_CODES } from '@cartbeacon/types';
-import type { ErrorCode as EventApiCode } from '@cartbeacon/types';
+import { ERROR_CODES } from '@cartbeacon/schema';
+import type { ErrorCode as EventApiCode } from '@cartbeacon/schema';
 
 /**
  * The collector's one catalog of error codes: each stable code with the HTTP status it
@@ -39,7 +39,7 @@ export const ERRORS = {
 
 export type ErrorCode = keyof typeof ERRORS;
 
-/** Whether a code is one of the event API's own, which it answers in `statusCode` (@cartbeacon/types). */
+/** Whether a code is one of the event API's own, which it answers in `statusCode` (@cartbeacon/schema). */
 export const isEventApiCode = (code: string): code is EventApiCode => (ERROR_CODES as readonly string[]).includes(code);
 
 /** A refusal with a stable code; `expose` is true for every status under 500. */

@@ -1,4 +1,4 @@
-import type { EventError } from '@cartbeacon/types';
+import type { EventError } from '@cartbeacon/schema';
 import type { StoredEvent } from '../store/ports.js';
 import { enrich } from './enrich.js';
 import type { RequestContext } from './enrich.js';

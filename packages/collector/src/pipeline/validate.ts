@@ -1,12 +1,12 @@
 import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { CustomAmount, EVENT_NAMES, eventSchema } from '@cartbeacon/types';
-import type { ErrorCode } from '@cartbeacon/types';
+import { CustomAmount, EVENT_NAMES, eventSchema } from '@cartbeacon/schema';
+import type { ErrorCode } from '@cartbeacon/schema';
 import { excerpt } from '../http/excerpt.js';
 import { MAX_DEPTH, tooDeep } from '../http/json-depth.js';
 
 /**
- * Checks one event of the event API against its schema (@cartbeacon/types, the one
+ * Checks one event of the event API against its schema (@cartbeacon/schema, the one
  * source of truth of the wire format), with the API's error codes: NO_USERID,
  * NO_SESSIONID, else BAD_INPUT naming the field at fault.
  */

@@ -1,4 +1,4 @@
-import type { ErrorCode as EventApiCode } from '@cartbeacon/types';
+import type { ErrorCode as EventApiCode } from '@cartbeacon/schema';
 import { isEventApiCode } from '../../http/errors.js';
 import type { ErrorRenderer } from '../../http/errors.js';
 

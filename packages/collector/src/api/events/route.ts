@@ -1,5 +1,5 @@
 import type Router from '@koa/router';
-import type { IngestErrorResponse, IngestResponse } from '@cartbeacon/types';
+import type { IngestErrorResponse, IngestResponse } from '@cartbeacon/schema';
 import { readJson } from '../../http/body.js';
 import { browserCors } from '../../http/cors.js';
 import { speaks } from '../../http/dialect.js';

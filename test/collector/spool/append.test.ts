@@ -1,25 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SPOOL_START, formatPosition, openSpool, parsePosition } from '../../../packages/collector/src/spool/index.js';
-import type { Spool, SpoolOptions } from '../../../packages/collector/src/spool/index.js';
-import { faultyFs, readAll, record, records, tempDir } from './helpers.js';
+import type { Spool } from '../../../packages/collector/src/spool/index.js';
+import { faultyFs, readAll, record, records, spoolFixture } from './helpers.js';
 
 describe('spool append and read', () => {
-  const cleanup: (() => unknown)[] = [];
-  afterEach(async () => {
-    for (const f of cleanup.splice(0).reverse()) await f();
-  });
-  const dir = () => {
-    const d = tempDir();
-    cleanup.push(() => d.remove());
-    return d.path;
-  };
-  const open = async (options: SpoolOptions) => {
-    const spool = await openSpool(options);
-    cleanup.push(() => spool.close());
-    return spool;
-  };
+  const { dir, open } = spoolFixture();
 
   it('reads back what was appended, in order, before and after a reopen', async () => {
     const path = dir();

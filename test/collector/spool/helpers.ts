@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SPOOL_START, comparePositions, nodeSpoolFs } from '../../../packages/collector/src/spool/index.js';
-import type { Spool, SpoolFs, SpoolPosition } from '../../../packages/collector/src/spool/index.js';
+import { afterEach } from 'vitest';
+import { SPOOL_START, comparePositions, nodeSpoolFs, openSpool } from '../../../packages/collector/src/spool/index.js';
+import type { Spool, SpoolFs, SpoolOptions, SpoolPosition } from '../../../packages/collector/src/spool/index.js';
 
 /** A fresh directory under os.tmpdir(), removed by `remove()`. */
 export function tempDir(prefix = 'cartbeacon-spool-'): { path: string; remove(): void } {
@@ -70,4 +71,26 @@ export function faultyFs() {
     },
   };
   return { fs, control };
+}
+
+/**
+ * Per-test temp directories and open spools, removed and closed after each test (call it
+ * inside a describe).
+ */
+export function spoolFixture() {
+  const cleanup: (() => unknown)[] = [];
+  afterEach(async () => {
+    for (const f of cleanup.splice(0).reverse()) await f();
+  });
+  const dir = () => {
+    const d = tempDir();
+    cleanup.push(() => d.remove());
+    return d.path;
+  };
+  const open = async (options: SpoolOptions) => {
+    const spool = await openSpool(options);
+    cleanup.push(() => spool.close());
+    return spool;
+  };
+  return { cleanup, dir, open };
 }

@@ -1,10 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SPOOL_START, SpoolError, openSpool } from '../../../packages/collector/src/spool/index.js';
-import type { Spool, SpoolOptions } from '../../../packages/collector/src/spool/index.js';
-import { faultyFs, readAll, records, tempDir } from './helpers.js';
+import { SPOOL_START, SpoolError } from '../../../packages/collector/src/spool/index.js';
+import type { Spool } from '../../../packages/collector/src/spool/index.js';
+import { faultyFs, readAll, records, tempDir, spoolFixture } from './helpers.js';
 
 const code = (p: Promise<unknown>) =>
   p.then(
@@ -27,20 +27,7 @@ async function fill(spool: Spool, tag: string, size: number, max = 10_000) {
 }
 
 describe('spool limits and disk errors', () => {
-  const cleanup: (() => unknown)[] = [];
-  afterEach(async () => {
-    for (const f of cleanup.splice(0).reverse()) await f();
-  });
-  const dir = () => {
-    const d = tempDir();
-    cleanup.push(() => d.remove());
-    return d.path;
-  };
-  const open = async (options: SpoolOptions) => {
-    const spool = await openSpool(options);
-    cleanup.push(() => spool.close());
-    return spool;
-  };
+  const { cleanup, dir, open } = spoolFixture();
 
   it('refuses appends past maxBytes with SPOOL_FULL, and takes them again once released', async () => {
     const spool = await open({ dir: dir(), maxBytes: 10_000, segmentBytes: 4096 });

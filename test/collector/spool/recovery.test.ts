@@ -1,9 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { appendFileSync, readFileSync, readdirSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SPOOL_START, openSpool } from '../../../packages/collector/src/spool/index.js';
-import type { SpoolOptions } from '../../../packages/collector/src/spool/index.js';
-import { readAll, records, tempDir } from './helpers.js';
+import { readAll, records, spoolFixture } from './helpers.js';
 
 const segments = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.seg')).sort();
 const flipByte = (file: string, at: number) => {
@@ -13,20 +12,7 @@ const flipByte = (file: string, at: number) => {
 };
 
 describe('spool recovery', () => {
-  const cleanup: (() => unknown)[] = [];
-  afterEach(async () => {
-    for (const f of cleanup.splice(0).reverse()) await f();
-  });
-  const dir = () => {
-    const d = tempDir();
-    cleanup.push(() => d.remove());
-    return d.path;
-  };
-  const open = async (options: SpoolOptions) => {
-    const spool = await openSpool(options);
-    cleanup.push(() => spool.close());
-    return spool;
-  };
+  const { dir, open } = spoolFixture();
   /** A closed spool in a new directory with `groups` groups of 2 records of ~400 B. */
   const written = async (groups: number, segmentBytes?: number) => {
     const path = dir();

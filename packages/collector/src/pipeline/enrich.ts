@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { StoredEvent } from '../store/ports.js';
 import { agentOf, DEVICE_CLASSES } from './agent.js';
 import { classifyTraffic } from './sources.js';
+import { storedAmount } from './money.js';
 import { amountOfParams, flagValue, timestampValue } from './validate.js';
 
 /** What the collector knows about the request an event came in. */
@@ -26,9 +27,14 @@ export const MAX_FUTURE_MS = 10 * 60e3;
 
 const str = (v: unknown): string | null => (v === undefined || v === null || v === '' ? null : String(v));
 
-/** A decimal string for an amount, so that it is stored exactly ("349.99", not 349.98999…). */
-export const decimal = (v: unknown): string | null =>
-  typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(10)) : typeof v === 'string' && v.trim() ? v.trim() : null;
+/**
+ * A decimal string for an amount, so that it is stored exactly ("349.99", not
+ * 349.98999…), rounded to the store's 4 decimals (money.ts).
+ */
+export const decimal = (v: unknown): string | null => {
+  const text = typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(10)) : typeof v === 'string' && v.trim() ? v.trim() : null;
+  return text === null ? null : storedAmount(text);
+};
 
 const withCurrency = new Set(['PRODUCT_VIEW', 'BASKET_OPERATIONS', 'CHECKOUT']);
 

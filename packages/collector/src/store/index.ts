@@ -1,4 +1,4 @@
-export type { Store, EventWriter, StateReader, EventReader, ReportQueries, Health, InsertResult, InsertOptions } from './ports.js';
+export type * from './ports.js';
 export type { StoredEvent, StateEntry } from './event.js';
 export { EVENT_COLUMNS } from './columns.js';
 export { createDuckDBStore } from './duckdb/store.js';

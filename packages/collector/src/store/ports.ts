@@ -37,6 +37,34 @@ export interface EventWriter {
   insert(events: StoredEvent[], options?: InsertOptions): Promise<InsertResult>;
 }
 
+/** A batch of the spool for a bulk load. */
+export interface LoadBatch {
+  /** The rows as JSON lines (store/event-json.ts), newline-separated; '' for none. */
+  lines: string;
+  /** Vendor state committed with them, in order (the last entry for a key wins). */
+  state: StateEntry[];
+  /** The spool position after the batch, committed in the same transaction. */
+  position?: string;
+}
+
+/** What a load stored. */
+export interface LoadResult {
+  /** New events; the others repeated stored ids (or an earlier row of the batch). */
+  stored: number;
+  duplicates: number;
+  byChannel: Record<string, { stored: number; duplicates: number }>;
+  /** The indexes, among the batch's lines, of the repeats. */
+  repeats: number[];
+}
+
+/** The bulk path: the loader moves the spool into the store through it, exactly once. */
+export interface EventLoader {
+  /** Stores a batch, its state and its position in one commit; repeats of stored event ids are skipped. */
+  load(batch: LoadBatch): Promise<LoadResult>;
+  /** The position the last load committed, or undefined before the first. */
+  loadedPosition(): Promise<string | undefined>;
+}
+
 /** The vendor APIs' state (a Yespo cart, a visitor's session, a Da Vinci browser), as `insert` stored it. */
 export interface StateReader {
   /** The JSON value stored for (account, kind, key), or undefined. */
@@ -66,7 +94,7 @@ export interface Health {
 }
 
 /** A whole store: every port, and its lifecycle. */
-export interface Store extends EventWriter, StateReader, EventReader, ReportQueries, Health {
+export interface Store extends EventWriter, EventLoader, StateReader, EventReader, ReportQueries, Health {
   /** Finishes pending writes and closes. */
   close(): Promise<void>;
 }

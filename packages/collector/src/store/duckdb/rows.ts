@@ -1,12 +1,11 @@
-import { DuckDBDecimalValue, DuckDBTimestampTZValue } from '@duckdb/node-api';
-import type { DuckDBAppender } from '@duckdb/node-api';
 import { COLUMN_LIST } from '../columns.js';
 import type { ColumnKind } from '../columns.js';
 import type { StoredEvent } from '../event.js';
 
 /**
  * The `events` table in DuckDB, made from the one column table (store/columns.ts): its
- * DDL, the appender of a row and the reader of one.
+ * DDL, the reading of rows from their JSON lines (store/event-json.ts), and the reading of
+ * a stored row back.
  */
 
 const TYPES: Record<ColumnKind, string> = {
@@ -18,47 +17,29 @@ const TYPES: Record<ColumnKind, string> = {
   json: 'JSON',
 };
 
-export const EVENTS_SCHEMA = `
-CREATE TABLE IF NOT EXISTS events (
-  ${COLUMN_LIST.map(([, col]) => `${col.name} ${TYPES[col.kind]}${col.nullable ? '' : ' NOT NULL'}`).join(',\n  ')},
-  PRIMARY KEY (account_id, event_id)
-);`;
+const COLUMN_DDL = COLUMN_LIST.map(([, col]) => `${col.name} ${TYPES[col.kind]}${col.nullable ? '' : ' NOT NULL'}`).join(',\n  ');
 
-const micros = (ms: number) => new DuckDBTimestampTZValue(BigInt(ms) * 1000n);
+/** The events table. No primary key: its index would hold every event id in memory (store/duckdb/load.ts dedups). */
+export const eventsTable = (name = 'events') => `CREATE TABLE IF NOT EXISTS ${name} (\n  ${COLUMN_DDL}\n);`;
 
-const MAX_DECIMAL_18 = 10n ** 18n - 1n;
-
-/** "349.99" → 3499900n at scale 4; the validator guarantees the shape. */
-function decimal4(v: string): DuckDBDecimalValue {
-  const [int, frac = ''] = v.split('.');
-  const neg = int!.startsWith('-');
-  const digits = BigInt((neg ? int!.slice(1) : int!) + (frac + '0000').slice(0, 4));
-  // Round half away from zero on the fifth decimal, but never past the column's 18 digits
-  // (99999999999999.99995 is kept as 99999999999999.9999, the largest it can hold).
-  const round = frac.length > 4 && frac[4]! >= '5' && digits < MAX_DECIMAL_18 ? 1n : 0n;
-  return new DuckDBDecimalValue((digits + round) * (neg ? -1n : 1n), 18, 4);
-}
-
-type Append = (a: DuckDBAppender, v: never) => void;
-const APPEND: Record<ColumnKind, Append> = {
-  text: (a, v: string) => a.appendVarchar(v),
-  json: (a, v: string) => a.appendVarchar(v),
-  money: (a, v: string) => a.appendDecimal(decimal4(v)),
-  ms: (a, v: number) => a.appendTimestampTZ(micros(v)),
-  double: (a, v: number) => a.appendDouble(v),
-  bool: (a, v: boolean) => a.appendBoolean(v),
+/** How each kind is read from a JSON line: money as text (JSON numbers go through doubles), times as ms. */
+const JSON_TYPES: Record<ColumnKind, string> = { text: 'VARCHAR', money: 'VARCHAR', ms: 'BIGINT', double: 'DOUBLE', bool: 'BOOLEAN', json: 'VARCHAR' };
+const FROM_JSON: Record<ColumnKind, (field: string) => string> = {
+  text: (f) => f,
+  bool: (f) => f,
+  double: (f) => f,
+  money: (f) => `${f}::DECIMAL(18,4)`,
+  ms: (f) => `epoch_ms(${f})::TIMESTAMPTZ`,
+  json: (f) => `${f}::JSON`,
 };
-const appenders = COLUMN_LIST.map(([key, col]) => [key, APPEND[col.kind]] as const);
+const quoted = (s: string) => `"${s}"`;
 
-/** Appends one event as a row of `events` (or of a table of the same columns). */
-export function appendEvent(a: DuckDBAppender, e: StoredEvent) {
-  for (const [key, append] of appenders) {
-    const v = e[key];
-    if (v === null) a.appendNull();
-    else append(a, v as never);
-  }
-  a.endRow();
-}
+/** The SELECT of every column from a file of JSON lines (read_json with the columns spelled out: no guessing). */
+export const selectFromLines = (file: string) => {
+  const columns = COLUMN_LIST.map(([key, col]) => `${quoted(key)}: '${JSON_TYPES[col.kind]}'`).join(', ');
+  const exprs = COLUMN_LIST.map(([key, col]) => `${FROM_JSON[col.kind](quoted(key))} AS ${col.name}`).join(', ');
+  return `SELECT ${exprs} FROM read_json('${file.replace(/'/g, "''")}', format = 'newline_delimited', columns = {${columns}})`;
+};
 
 /** Each column read back as the JS value StoredEvent holds: times as ms, money and JSON as text. */
 const READ: Record<ColumnKind, (name: string) => string> = {

@@ -8,7 +8,7 @@ import type { StateEntry } from '../event.js';
  * and is written in the same transaction as the events it goes with, so that a restart
  * (or a failed commit) never leaves a cart or a session out of step with the events.
  */
-export const STATE_SCHEMA = `
+export const STATE_TABLE = `
 CREATE TABLE IF NOT EXISTS vendor_states (
   id VARCHAR PRIMARY KEY,
   account_id VARCHAR NOT NULL,
@@ -18,8 +18,10 @@ CREATE TABLE IF NOT EXISTS vendor_states (
   -- a lone surrogate ("\\ud800"), and a visitor's string must never fail a commit.
   value VARCHAR NOT NULL,
   updated_at TIMESTAMPTZ NOT NULL
-);
-CREATE TEMP TABLE IF NOT EXISTS state_staging (id VARCHAR, account_id VARCHAR, kind VARCHAR, key VARCHAR, value VARCHAR);`;
+);`;
+
+/** The writer connection's own staging table for an upsert of many entries at once. */
+export const STATE_STAGING = `CREATE TEMP TABLE IF NOT EXISTS state_staging (id VARCHAR, account_id VARCHAR, kind VARCHAR, key VARCHAR, value VARCHAR);`;
 
 /**
  * The row key: (account, kind, key) in one column, because DuckDB looks rows up through
@@ -35,7 +37,7 @@ const SELECT = `SELECT value AS v FROM vendor_states WHERE id = $id`;
 
 /**
  * Writes state entries inside the caller's open transaction, on the connection that ran
- * STATE_SCHEMA (its staging table is that connection's): one upsert for the whole group
+ * STATE_STAGING (its staging table is that connection's): one upsert for the whole group
  * (200 entries in 30 ms where one statement each takes a second). The last entry for a
  * key wins: DuckDB refuses to update one row twice in a statement, and a group commit may
  * hold several requests' writes to the same key, in order.

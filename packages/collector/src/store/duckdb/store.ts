@@ -1,13 +1,16 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { groupCommit } from '../group-commit.js';
 import type { StateEntry, StoredEvent } from '../event.js';
+import { eventLine } from '../event-json.js';
 import type { Store } from '../ports.js';
+import { loadBatch, STAGING } from './load.js';
 import { createDuckDBReports } from './reports.js';
-import { appendEvent, EVENT_SELECT, EVENTS_SCHEMA, eventOf } from './rows.js';
-import { readState, STATE_SCHEMA, writeState } from './state.js';
+import { EVENT_SELECT, eventOf } from './rows.js';
+import { loadedPosition, migrate } from './schema.js';
+import { readState, STATE_STAGING } from './state.js';
 
 /** One caller's write: its events and the state that goes with them. */
 interface Write {
@@ -43,8 +46,6 @@ export interface DuckDBStoreOptions {
   idleCheckpointMinBytes?: number;
 }
 
-const STAGING = `CREATE TEMP TABLE IF NOT EXISTS staging AS SELECT * FROM events LIMIT 0;`;
-
 const SELECT_EVENTS = `SELECT ${EVENT_SELECT} FROM events WHERE account_id = $account ORDER BY ts, event_id LIMIT $limit`;
 
 export interface DuckDBStore extends Store {
@@ -55,12 +56,11 @@ export interface DuckDBStore extends Store {
 }
 
 /**
- * The embedded store: one DuckDB file in the data directory. Writes go through one
- * connection in group commits: a group's rows are appended straight into `events`, or,
- * when one of its ids is stored already or repeats within it, appended to a
- * connection-local staging table and moved by one INSERT … ON CONFLICT DO NOTHING, so a
- * repeated event id is stored once. DuckDB writes and syncs its WAL at COMMIT, so an
- * insert that resolved survives a crash; checkpoints run when writes pause.
+ * The embedded store: one DuckDB file in the data directory. Every write is a load
+ * (load.ts) on one connection: the loader's batches from the spool, and direct inserts
+ * gathered in group commits. DuckDB reads a load's rows itself from their JSON lines,
+ * repeats of stored event ids are skipped, and DuckDB writes and syncs its WAL at COMMIT,
+ * so a load that resolved survives a crash; checkpoints run when writes pause.
  */
 export async function createDuckDBStore(options: DuckDBStoreOptions): Promise<DuckDBStore> {
   mkdirSync(options.dataDir, { recursive: true });
@@ -79,101 +79,20 @@ export async function createDuckDBStore(options: DuckDBStoreOptions): Promise<Du
   // Times are stored as instants; the session time zone only matters for casts to text.
   const writer = await instance.connect();
   await writer.run(`SET GLOBAL TimeZone = 'UTC'`);
-  await writer.run(EVENTS_SCHEMA);
-  await writer.run(STATE_SCHEMA);
+  await migrate(writer);
   await writer.run(STAGING);
+  await writer.run(STATE_STAGING);
   const reader = await instance.connect();
+  /** Where a load's rows are written for DuckDB to read them itself. */
+  const linesFile = join(options.dataDir, '.load.ndjson');
 
-  // Users with held (nextPage) events; their next page view releases them.
-  const heldUsers = new Set<string>();
-  const heldKey = (accountId: string, userId: string) => `${accountId}\u0000${userId}`;
-  for (const r of (await reader.runAndReadAll(`SELECT DISTINCT account_id, user_id FROM events WHERE held`)).getRowObjects())
-    heldUsers.add(heldKey(r.account_id as string, r.user_id as string));
-
-  /** Commits a group of writes in one transaction; answers, per write, how many of its events were new. */
+  /** Direct inserts of a group in one load; answers, per write, how many of its events were new. */
   async function commit(writes: Write[]): Promise<number[]> {
-    const items = writes.flatMap((w) => w.events);
-    const state = writes.flatMap((w) => w.state);
-    // A repeat inside the group is not new either.
-    const seen = new Set<string>();
-    const first = items.map((e) => {
-      const key = heldKey(e.accountId, e.eventId);
-      return seen.has(key) ? false : (seen.add(key), true);
-    });
-    const releases = items.some((e) => e.name === 'PAGE_VIEW' && !e.held && heldUsers.has(heldKey(e.accountId, e.userId)));
-    if (!releases && first.every(Boolean) && (await appendNew(items, state))) {
-      items.forEach((e) => e.held && heldUsers.add(heldKey(e.accountId, e.userId)));
-      return writes.map((w) => w.events.length);
-    }
-    await writer.run('BEGIN TRANSACTION');
-    try {
-      const appender = await writer.createAppender('staging');
-      items.forEach((e) => appendEvent(appender, e));
-      appender.closeSync();
-      const inserted = await writer.runAndReadAll(
-        `INSERT INTO events SELECT * FROM staging ON CONFLICT DO NOTHING RETURNING account_id, event_id`,
-      );
-      if (releases) {
-        // A held event is released by a later page view of the same visitor.
-        await writer.run(`
-          UPDATE events SET held = false
-          FROM (SELECT account_id, user_id, max(ts) AS ts FROM staging WHERE name = 'PAGE_VIEW' AND NOT held GROUP BY ALL) p
-          WHERE events.held AND events.account_id = p.account_id AND events.user_id = p.user_id AND events.ts < p.ts`);
-      }
-      if (state.length) await writeState(writer, state);
-      await writer.run('DELETE FROM staging');
-      await writer.run('COMMIT');
-      const added = new Set(inserted.getRows().map(([a, id]) => heldKey(a as string, id as string)));
-      items.forEach((e) => e.held && added.has(heldKey(e.accountId, e.eventId)) && heldUsers.add(heldKey(e.accountId, e.userId)));
-      if (releases) await refreshHeld(items);
-      const isNew = items.map((e, i) => first[i]! && added.has(heldKey(e.accountId, e.eventId)));
-      let at = 0;
-      return writes.map((w) => w.events.reduce((n) => n + (isNew[at++] ? 1 : 0), 0));
-    } catch (e) {
-      await writer.run('ROLLBACK').catch(() => {});
-      await writer.run('DELETE FROM staging').catch(() => {});
-      throw e;
-    }
-  }
-
-  /**
-   * The common case, at half the cost: rows that repeat no id of their group go straight
-   * into `events`. The appender checks the primary key as it closes; if an id is stored
-   * already, nothing is kept and this answers false, for the staging path that skips
-   * repeats. A failure after the rows are in (the commit) is thrown.
-   */
-  async function appendNew(items: StoredEvent[], state: StateEntry[]): Promise<boolean> {
-    await writer.run('BEGIN TRANSACTION');
-    let appender: DuckDBAppender | undefined;
-    try {
-      appender = await writer.createAppender('events');
-      items.forEach((e) => appendEvent(appender!, e));
-      appender.closeSync();
-      appender = undefined;
-      if (state.length) await writeState(writer, state);
-      await writer.run('COMMIT');
-      return true;
-    } catch (e) {
-      // The rows the appender could not write stay in it, and its destructor would try
-      // them again, in whatever transaction runs then: drop them.
-      appender?.clear();
-      await writer.run('ROLLBACK').catch(() => {});
-      if (!appender) throw e;
-      return false;
-    }
-  }
-
-  async function refreshHeld(items: StoredEvent[]) {
-    for (const e of items) {
-      if (e.name !== 'PAGE_VIEW') continue;
-      const key = heldKey(e.accountId, e.userId);
-      if (!heldUsers.has(key)) continue;
-      const left = await reader.runAndReadAll(`SELECT 1 FROM events WHERE held AND account_id = $a AND user_id = $u LIMIT 1`, {
-        a: e.accountId,
-        u: e.userId,
-      });
-      if (!left.currentRowCount) heldUsers.delete(key);
-    }
+    const events = writes.flatMap((w) => w.events);
+    const { repeats } = await loadBatch(writer, linesFile, { lines: events.map(eventLine).join('\n'), state: writes.flatMap((w) => w.state) });
+    const repeated = new Set(repeats);
+    let at = 0;
+    return writes.map((w) => w.events.reduce((n) => n + (repeated.has(at++) ? 0 : 1), 0));
   }
 
   // Checkpoints leave the request path: DuckDB would run one inside the COMMIT that
@@ -220,6 +139,14 @@ export async function createDuckDBStore(options: DuckDBStoreOptions): Promise<Du
     connect: () => instance.connect(),
     // The report queries (funnel, workflow sidedata).
     ...createDuckDBReports(instance),
+    load(batch) {
+      if (closed) return Promise.reject(new Error('the store is closed'));
+      return onWriter(() => loadBatch(writer, linesFile, batch)).finally(() => {
+        unsaved = true;
+        checkpointWhenIdle();
+      });
+    },
+    loadedPosition: () => loadedPosition(reader),
     insert(events, options) {
       if (closed) return Promise.reject(new Error('the store is closed'));
       const state = options?.state ?? [];

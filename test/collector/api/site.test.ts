@@ -93,7 +93,7 @@ describe('collector routes', () => {
   describe('health, readiness, metrics, start page', () => {
     it('GET /healthz and /readyz', async () => {
       expect(await (await fetch(`${c.url}/healthz`)).json()).toEqual({ status: 'ok' });
-      expect(await (await fetch(`${c.url}/readyz`)).json()).toEqual({ status: 'ready', storage: 'duckdb' });
+      expect(await (await fetch(`${c.url}/readyz`)).json()).toEqual({ status: 'ready', storage: 'duckdb', unloadedBytes: 0, lagSeconds: 0 });
     });
 
     it('GET /readyz is 503 when the store does not answer', async () => {

@@ -32,15 +32,12 @@ export function requestContext(ctx: Context, deps: IngestDeps, account: AccountC
 }
 
 /**
- * Stores rows and the state that goes with them in one commit, and counts them; a store
- * failure is STORE_UNAVAILABLE (503 with Retry-After: nothing of the request is stored).
- * Resolves with the number of new events.
+ * Writes rows and the state that goes with them, all or nothing, resolving once they are
+ * durable; a failure is a 503 with Retry-After (STORE_UNAVAILABLE, or the spool's own
+ * refusal): nothing of the request is kept.
  */
-export async function writeEvents(deps: IngestDeps, channel: string, rows: StoredEvent[], state: StateEntry[] = []): Promise<number> {
-  const { inserted } = await fromStore(deps.writer.insert(rows, { state }));
-  deps.metrics.eventsStored.inc({ channel }, inserted);
-  deps.metrics.eventsDuplicate.inc({ channel }, rows.length - inserted);
-  return inserted;
+export async function writeEvents(deps: IngestDeps, rows: StoredEvent[], state: StateEntry[] = []): Promise<void> {
+  await fromStore(deps.writer.insert(rows, { state }));
 }
 
 /**

@@ -18,12 +18,21 @@ import { yespoRoutes } from '../api/yespo/route.js';
 import { keyedLock } from '../api/vendor/keyed-lock.js';
 import { errorHandler } from './error-handler.js';
 import type { Store } from '../store/ports.js';
+import { directIngest } from '../ingest/direct.js';
+import type { Ingest } from '../ingest/ingest.js';
 
 export interface AppOptions {
   /** The accounts and settings (the configuration file's content); checked again here. */
   config: ConfigFile;
   /** Where events go; the app does not close it (its creator does). */
   store: Store;
+  /**
+   * The ingest path in front of the store (a server's spool: ingest/spooled.ts); the app
+   * does not close it. @defaultValue writes straight to the store
+   */
+  ingest?: Ingest;
+  /** The metrics registry, when the ingest path was opened with it. @defaultValue a new one */
+  metrics?: Metrics;
   /** @defaultValue a pino logger at LOG_LEVEL (info) */
   logger?: Logger;
   /** The built tracker's directory. @defaultValue the @cartbeacon/tracker package's dist */
@@ -44,7 +53,7 @@ export interface CollectorApp extends Koa {
 export function createApp(options: AppOptions): CollectorApp {
   const config = validateConfig(options.config, 'config');
   const logger = options.logger ?? createLogger();
-  const metrics = createMetrics();
+  const metrics = options.metrics ?? createMetrics();
   const accounts = indexAccounts(config.accounts);
   const app = new Koa({ proxy: false }) as CollectorApp;
   Object.assign(app, { metrics, logger });
@@ -64,13 +73,15 @@ export function createApp(options: AppOptions): CollectorApp {
   const router = new Router();
   homeRoutes(router, { demoShop: options.demoShop });
   const { store } = options;
-  healthRoutes(router, store, metrics);
-  // Every ingest API writes through the same port; the routes never know the store behind it.
-  const ingest = { accounts, writer: store, metrics, countryHeader: config.countryHeader?.toLowerCase() };
+  const path = options.ingest ?? directIngest(store, metrics);
+  metrics.observeIngest(() => path.status());
+  healthRoutes(router, store, () => path.status(), metrics);
+  // Every ingest API writes through the same port; the routes never know what is behind it.
+  const ingest = { accounts, writer: path.writer, metrics, countryHeader: config.countryHeader?.toLowerCase() };
   ingestRoutes(router, ingest);
   keyRoutes(router);
   // Drop-in ingest for the Yespo-compatible and Da Vinci Signal-compatible APIs.
-  const vendor = { ...ingest, state: store, lock: keyedLock() };
+  const vendor = { ...ingest, state: path.state, lock: keyedLock() };
   yespoRoutes(router, vendor);
   davinciRoutes(router, vendor);
   // The funnel and workflow sidedata reports.

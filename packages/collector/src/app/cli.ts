@@ -13,6 +13,7 @@ Starts the collector. Options override the environment:
   --config <file>   CARTBEACON_CONFIG (without one, a demo account is made in the data dir)
   --storage <kind>  CARTBEACON_STORAGE (duckdb)
   --memory-limit <size>  CARTBEACON_MEMORY_LIMIT (DuckDB's own: 80 % of RAM)
+  --spool-max <size>     CARTBEACON_SPOOL_MAX (1GB): past this much not yet loaded, ingest answers 503
 `;
 
 /** Settings from the environment with command-line options on top. */
@@ -26,6 +27,7 @@ export function settingsFromArgs(args: string[], env: Env = process.env as Env):
       config: { type: 'string' },
       storage: { type: 'string' },
       'memory-limit': { type: 'string' },
+      'spool-max': { type: 'string' },
     },
     allowPositionals: false,
   });
@@ -37,6 +39,7 @@ export function settingsFromArgs(args: string[], env: Env = process.env as Env):
     ...(values.config !== undefined && { CARTBEACON_CONFIG: values.config }),
     ...(values.storage !== undefined && { CARTBEACON_STORAGE: values.storage }),
     ...(values['memory-limit'] !== undefined && { CARTBEACON_MEMORY_LIMIT: values['memory-limit'] }),
+    ...(values['spool-max'] !== undefined && { CARTBEACON_SPOOL_MAX: values['spool-max'] }),
   });
 }
 

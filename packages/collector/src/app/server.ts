@@ -8,6 +8,10 @@ import type { Settings } from '../config/config.js';
 import { createLogger } from '../telemetry/logger.js';
 import type { Logger } from '../telemetry/logger.js';
 import { openStore } from './open-store.js';
+import { join } from 'node:path';
+import { openSpooledIngest } from '../ingest/spooled.js';
+import type { Ingest } from '../ingest/ingest.js';
+import { createMetrics } from '../telemetry/metrics.js';
 import type { Store } from '../store/ports.js';
 
 export interface ServerOptions {
@@ -28,7 +32,7 @@ export interface RunningServer {
   store: Store;
   /** e.g. http://127.0.0.1:8080 */
   url: string;
-  /** Stops taking requests, lets those under way finish, and closes the store. */
+  /** Stops taking requests, lets those under way finish, loads the spool and closes the store. */
   stop(): Promise<void>;
 }
 
@@ -36,16 +40,30 @@ export interface RunningServer {
 export async function startServer(settings: Readonly<Settings>, options: ServerOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger();
   const store = await openStore(settings);
-  const app = createApp({ config: settings.config, store, logger, demoShop: options.demoShop });
+  const metrics = createMetrics();
+  let ingest: Ingest;
+  try {
+    ingest = await openSpooledIngest({ store, dir: join(settings.dataDir, 'spool'), metrics, logger, maxBytes: settings.spoolMaxBytes });
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+  const app = createApp({ config: settings.config, store, ingest, metrics, logger, demoShop: options.demoShop });
   const root = options.wrap ? options.wrap(app) : app;
   const server = createServer(root.callback());
   // Longer than the usual 60 s idle timeout of proxies in front, so that they close first.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(settings.port, settings.host, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(settings.port, settings.host, () => resolve());
+    });
+  } catch (e) {
+    await ingest.close();
+    await store.close();
+    throw e;
+  }
   const { port } = server.address() as AddressInfo;
   const url = `http://${settings.host === '0.0.0.0' || settings.host === '::' ? 'localhost' : settings.host}:${port}`;
   logger.info({ url, storage: store.kind, dataDir: settings.dataDir, config: settings.configSource }, 'cartbeacon collector listening');
@@ -59,6 +77,8 @@ export async function startServer(settings: Readonly<Settings>, options: ServerO
       const timer = setTimeout(() => server.closeAllConnections(), options.drainMs ?? 10_000);
       await closed;
       clearTimeout(timer);
+      // What the spool holds is loaded before the store closes.
+      await ingest.close();
       await store.close();
       logger.info('stopped');
     })());

@@ -7,7 +7,7 @@ import { GOALS_SCHEMA, WORKFLOWS_SCHEMA, workflowProblem } from './workflows.js'
 import type { WorkflowConfig } from './workflows.js';
 import type { Goal } from './workflows.js';
 import { ConfigError } from './errors.js';
-import { parseEnv } from './env.js';
+import { parseEnv, sizeBytes } from './env.js';
 import type { Env } from './env.js';
 
 export { ConfigError };
@@ -55,6 +55,8 @@ export interface Settings {
   clickhouseUrl?: string;
   /** DuckDB's memory_limit (CARTBEACON_MEMORY_LIMIT); unset: DuckDB's own, 80 % of RAM. */
   memoryLimit?: string;
+  /** Past this many bytes not yet loaded into the store, ingest answers 503 (CARTBEACON_SPOOL_MAX, 1GB). */
+  spoolMaxBytes: number;
   /** Where the configuration came from: a file path, or the demo account made in the data dir. */
   configSource: string;
   /** True when no CARTBEACON_CONFIG was given and the demo account is in use. */
@@ -211,6 +213,7 @@ export function loadSettings(env: Env = process.env as Env): Readonly<Settings> 
     storage,
     clickhouseUrl,
     memoryLimit,
+    spoolMaxBytes: sizeBytes(e.CARTBEACON_SPOOL_MAX),
     configSource,
     demo: !e.CARTBEACON_CONFIG,
     config,

@@ -20,6 +20,12 @@ const ENV_SCHEMA = {
       pattern: '^\\d+(\\.\\d+)?\\s*([kKmMgGtT])[iI]?[bB]$',
       description: 'is not a size such as "512MB" or "4GB"',
     },
+    CARTBEACON_SPOOL_MAX: {
+      type: 'string',
+      pattern: '^\\d+(\\.\\d+)?\\s*([kKmMgGtT])[iI]?[bB]$',
+      default: '1GB',
+      description: 'is not a size such as "512MB" or "4GB"',
+    },
   },
 } as const;
 
@@ -36,6 +42,15 @@ export interface ParsedEnv {
   CARTBEACON_STORAGE: 'duckdb' | 'clickhouse';
   CARTBEACON_CLICKHOUSE_URL?: string;
   CARTBEACON_MEMORY_LIMIT?: string;
+  CARTBEACON_SPOOL_MAX: string;
+}
+
+const UNIT: Record<string, number> = { k: 1e3, m: 1e6, g: 1e9, t: 1e12 };
+/** Bytes of a size the schema took ("512MB", "1.5GiB"): KB = 1000 bytes, KiB = 1024. */
+export function sizeBytes(size: string): number {
+  const [, n, unit, binary] = /^(\d+(?:\.\d+)?)\s*([kmgt])(i?)b$/i.exec(size)!;
+  const base = binary ? 1024 ** ('kmgt'.indexOf(unit!.toLowerCase()) + 1) : UNIT[unit!.toLowerCase()]!;
+  return Math.round(Number(n) * base);
 }
 
 const validate = new Ajv({ coerceTypes: true, useDefaults: true, allErrors: false }).compile<ParsedEnv>(ENV_SCHEMA);

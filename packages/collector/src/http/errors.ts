@@ -32,6 +32,12 @@ export const ERRORS = {
   UNSUPPORTED_ENCODING: { status: 415, message: 'Send the request body uncompressed.' },
   /** The store (or the spool) cannot commit or answer now: the client should retry. */
   STORE_UNAVAILABLE: { status: 503, message: 'Storage is unavailable; send the request again later.', retryAfter: 1 },
+  /** The spool holds as much unloaded data as it may (the store is down or behind). */
+  SPOOL_FULL: { status: 503, message: 'The collector holds as many events as it may until its store catches up; send them again later.', retryAfter: 5 },
+  /** The spool's disk cannot be written or synced (full, read-only, failing). */
+  SPOOL_UNWRITABLE: { status: 503, message: 'The collector cannot write to its disk now; send the request again later.', retryAfter: 1 },
+  /** The collector is stopping. */
+  SHUTTING_DOWN: { status: 503, message: 'The collector is stopping; send the request again later.', retryAfter: 1 },
   /** A configuration that stops the start; never an HTTP answer. */
   BAD_CONFIG: { status: 500, message: 'The configuration is not valid.' },
 } as const satisfies Record<string, { status: number; message: string; retryAfter?: number }> &
@@ -69,10 +75,10 @@ export const refuse = (code: ErrorCode, message?: string, headers?: Record<strin
 /** The store failed: 503 with Retry-After, the store's own error kept as the cause (logged, never shown). */
 export const storeUnavailable = (cause: unknown) => new CollectorError('STORE_UNAVAILABLE', undefined, { cause });
 
-/** The answer of a store call, its failure turned into STORE_UNAVAILABLE. */
+/** The answer of a store call, its failure turned into STORE_UNAVAILABLE (a refusal of our own kept as it is). */
 export const fromStore = <T>(answer: Promise<T>): Promise<T> =>
   answer.catch((e: unknown) => {
-    throw storeUnavailable(e);
+    throw e instanceof CollectorError ? e : storeUnavailable(e);
   });
 
 /** What a renderer is given: any error with http-errors fields (Koa's own, or ours). */

@@ -1,9 +1,34 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** What the ingest path reports of itself (ingest/ingest.ts IngestStatus). */
+export interface IngestGauges {
+  unloadedBytes: number;
+  spoolBytes: number;
+  spoolSegments: number;
+  lagSeconds: number;
+  failing?: string;
+}
 
 /** The collector's Prometheus metrics, in a registry of its own (one per app). */
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'cartbeacon_' });
+  let ingest: () => IngestGauges | undefined = () => undefined;
+  const gauge = (name: string, help: string, read: (s: IngestGauges) => number) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        const s = ingest();
+        if (s) this.set(read(s));
+      },
+    });
+  gauge('cartbeacon_spool_unloaded_bytes', 'Bytes in the spool not yet loaded into the store', (s) => s.unloadedBytes);
+  gauge('cartbeacon_spool_bytes', "Bytes of the spool's files", (s) => s.spoolBytes);
+  gauge('cartbeacon_spool_segments', "The spool's segment files", (s) => s.spoolSegments);
+  gauge('cartbeacon_load_lag_seconds', 'How long the oldest event not yet loaded into the store has waited', (s) => s.lagSeconds);
+  gauge('cartbeacon_ingest_failing', '1 while events cannot be spooled or loaded (see /readyz), else 0', (s) => (s.failing ? 1 : 0));
   const labels = <L extends string>(name: string, help: string, labelNames: L[]) =>
     new Counter({ name, help, labelNames, registers: [registry] });
   return {
@@ -17,6 +42,16 @@ export function createMetrics() {
       help: 'Events that trackers dropped from a full queue, as they reported',
       registers: [registry],
     }),
+    loadFailures: new Counter({
+      name: 'cartbeacon_load_failures_total',
+      help: 'Loads of the spool into the store that failed (and were tried again)',
+      registers: [registry],
+    }),
+    spoolRefused: labels('cartbeacon_spool_refused_total', 'Writes the spool refused, by code (SPOOL_FULL, SPOOL_UNWRITABLE, SPOOL_CLOSED)', ['code']),
+    /** Where the ingest gauges read from (set once the ingest path is open). */
+    observeIngest(read: () => IngestGauges) {
+      ingest = read;
+    },
     requestDuration: new Histogram({
       name: 'cartbeacon_http_request_duration_seconds',
       help: 'HTTP request duration, by route and status',

@@ -71,7 +71,7 @@ async function registerBrowser(ctx: Context, deps: VendorDeps, account: AccountC
     language: str(inner.language) ?? firstLanguage(ctx.get('accept-language')),
   };
   const { browser, entries } = browserRegistration(account.id, id, given, createdAt);
-  await writeEvents(deps, CHANNEL, [], entries);
+  await writeEvents(deps, [], entries);
   return { id, ...without(inner, ['id']), created_at: createdAt, expires_at: browser.expiresAt, user_agent: browser.userAgent, language: browser.language };
 }
 
@@ -83,7 +83,7 @@ async function registerSession(ctx: Context, deps: VendorDeps, account: AccountC
   const browserId = str(inner.browser_id) ?? null;
   const register = async () => {
     const { session, entries } = await sessionRegistration(deps.state, account.id, id, browserId, receivedAt);
-    await writeEvents(deps, CHANNEL, [], entries);
+    await writeEvents(deps, [], entries);
     return session;
   };
   const session = await (browserId ? deps.lock.run([visitorLock(account.id, browserId)], register) : register());
@@ -126,6 +126,6 @@ async function storeVisit(
       ),
     );
     deps.metrics.eventsReceived.inc({ channel: CHANNEL }, rows.length);
-    await writeEvents(deps, CHANNEL, rows, entries);
+    await writeEvents(deps, rows, entries);
   });
 }

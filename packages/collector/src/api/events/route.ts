@@ -62,7 +62,7 @@ export function ingestRoutes(router: Router, deps: IngestDeps) {
         return;
       }
 
-      await writeEvents(deps, CHANNEL, rows);
+      await writeEvents(deps, rows);
       const answer: IngestResponse = {
         campaigns: body.map(() => []),
         responses: body.map(() => []),

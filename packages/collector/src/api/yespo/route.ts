@@ -76,7 +76,7 @@ export function yespoRoutes(router: Router, deps: VendorDeps) {
             records = records.map((r) => ({ ...r, userId: event.keyValue, sessionId: session.sessionId }));
           }
           const rows = records.map((r) => toRow(r, rctx, data));
-          await writeEvents(deps, CHANNEL, rows, state);
+          await writeEvents(deps, rows, state);
           return rows.length;
         },
       );

@@ -1,0 +1,4 @@
+export type { Ingest, IngestStatus } from './ingest.js';
+export { directIngest } from './direct.js';
+export { openSpooledIngest } from './spooled.js';
+export type { SpooledIngestOptions } from './spooled.js';

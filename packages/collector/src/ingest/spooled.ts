@@ -1,0 +1,160 @@
+import { CollectorError } from '../http/errors.js';
+import { formatPosition, isSpoolError, openSpool, parsePosition, runLoader, SPOOL_START } from '../spool/index.js';
+import type { SpoolPosition } from '../spool/index.js';
+import type { StateEntry } from '../store/event.js';
+import type { Store } from '../store/ports.js';
+import type { Logger } from '../telemetry/logger.js';
+import type { Metrics } from '../telemetry/metrics.js';
+import type { Ingest } from './ingest.js';
+import { decodeRecord, encodeRecord } from './record.js';
+
+export interface SpooledIngestOptions {
+  store: Store;
+  /** The spool's directory (the server's: `<data dir>/spool`). */
+  dir: string;
+  metrics: Metrics;
+  logger: Logger;
+  /** Past this many unloaded bytes, writes are refused (SPOOL_FULL, 503). @defaultValue 1 GiB */
+  maxBytes?: number;
+  /** The loader takes a batch at least this often. @defaultValue 1000 */
+  loadIntervalMs?: number;
+}
+
+const stateId = (accountId: string, kind: string, key: string) => `${accountId}\u0000${kind}\u0000${key}`;
+
+/**
+ * The ingest path of a server: a write is answered once its record is synced to the spool
+ * (one fdatasync per group of requests), and a loader moves the spool into the store in
+ * large batches, committing the spool position with the rows, so a crash neither loses
+ * nor doubles anything. The vendor state that the spool holds but the store has not
+ * loaded yet is kept in memory (`pending`), so that the next request of the same cart or
+ * visitor reads what the last one wrote; it holds only what waits to be loaded.
+ */
+export async function openSpooledIngest(options: SpooledIngestOptions): Promise<Ingest> {
+  const { store, metrics, logger } = options;
+  const committed = (await store.loadedPosition()) ?? formatPosition(SPOOL_START);
+  const from = parsePosition(committed);
+  const spool = await openSpool({ dir: options.dir, committed: from, ...(options.maxBytes ? { maxBytes: options.maxBytes } : {}) });
+
+  const pending = new Map<string, string>();
+  const remember = (state: readonly StateEntry[]) => state.forEach((s) => pending.set(stateId(s.accountId, s.kind, s.key), s.value));
+  // What the spool held at start: its state is pending until loaded; reports are current once it is.
+  let startEnd: SpoolPosition = from;
+  let backlog = 0;
+  for (let at = from; ; ) {
+    const batch = await spool.read(at);
+    if (!batch.records.length) break;
+    batch.records.forEach((r) => remember(decodeRecord(r).state));
+    backlog += batch.records.length;
+    at = startEnd = batch.next;
+  }
+
+  /** Why appends fail (the spool's disk), and why loads fail (the store): /readyz tells. */
+  let appendFailing: string | undefined;
+  let loadFailing: string | undefined;
+  const waiting: (() => void)[] = [];
+  /** Records appended since start, and loaded (the backlog first). */
+  let appended = 0;
+  let loaded = 0;
+  const inFlight = new Set<Promise<unknown>>();
+  const compare = (a: SpoolPosition, b: SpoolPosition) => a.segment - b.segment || a.offset - b.offset;
+
+  const loader = runLoader(spool, {
+    from,
+    intervalMs: options.loadIntervalMs ?? 1000,
+    async load(records, next) {
+      const state: StateEntry[] = [];
+      const lines: string[] = [];
+      for (const r of records) {
+        const d = decodeRecord(r);
+        state.push(...d.state);
+        if (d.lines) lines.push(d.lines);
+      }
+      const result = await store.load({ lines: lines.join('\n'), state, position: formatPosition(next) });
+      loadFailing = undefined;
+      for (const [channel, n] of Object.entries(result.byChannel)) {
+        metrics.eventsStored.inc({ channel }, n.stored);
+        metrics.eventsDuplicate.inc({ channel }, n.duplicates);
+      }
+      // Loaded: the store answers for it now, unless a later write changed it again.
+      for (const s of state) {
+        const id = stateId(s.accountId, s.kind, s.key);
+        if (pending.get(id) === s.value) pending.delete(id);
+      }
+      loaded += records.length;
+    },
+    onError(e) {
+      loadFailing = `the store cannot load: ${(e as Error).message}`;
+      metrics.loadFailures.inc();
+      logger.error({ err: e }, 'loading the spool into the store failed; the spool keeps the events and the load is tried again');
+    },
+  });
+  // The loader moves on by batches; who waits for it checks again every few ms.
+  const wake = setInterval(() => waiting.splice(0).forEach((check) => check()), 20);
+  wake.unref();
+  const isCurrent = () => compare(loader.position(), startEnd) >= 0;
+
+  let closing = false;
+  const ingest: Ingest = {
+    writer: {
+      async insert(events, options) {
+        if (closing) throw new CollectorError('SHUTTING_DOWN');
+        const state = options?.state ?? [];
+        const append = spool.append([encodeRecord(events, state)]);
+        inFlight.add(append);
+        try {
+          await append;
+        } catch (e) {
+          if (!isSpoolError(e)) throw e;
+          appendFailing = e.message;
+          metrics.spoolRefused.inc({ code: e.code });
+          throw new CollectorError(e.code === 'SPOOL_FULL' ? 'SPOOL_FULL' : e.code === 'SPOOL_CLOSED' ? 'SHUTTING_DOWN' : 'SPOOL_UNWRITABLE', undefined, {
+            cause: e,
+            headers: { 'Retry-After': String(e.retryAfterSeconds) },
+          });
+        } finally {
+          inFlight.delete(append);
+        }
+        appendFailing = undefined;
+        appended++;
+        remember(state);
+        return { inserted: events.length };
+      },
+    },
+    state: {
+      async getState(accountId, kind, key) {
+        return pending.get(stateId(accountId, kind, key)) ?? store.getState(accountId, kind, key);
+      },
+    },
+    status() {
+      const s = spool.stats();
+      const failing = appendFailing ?? loadFailing;
+      return {
+        current: isCurrent(),
+        ...(failing ? { failing } : {}),
+        unloadedBytes: s.unloadedBytes,
+        spoolBytes: s.bytes,
+        spoolSegments: s.segments,
+        lagSeconds: s.oldestUnloadedAt === null ? 0 : Math.max(0, (Date.now() - s.oldestUnloadedAt) / 1000),
+      };
+    },
+    drain() {
+      const target = backlog + appended;
+      return new Promise<void>((resolve) => {
+        const check = () => (loaded >= target && isCurrent() ? resolve() : waiting.push(check));
+        check();
+      });
+    },
+    async close() {
+      closing = true;
+      await Promise.allSettled(inFlight);
+      // What was acknowledged is loaded before the process goes (a clean stop); a store
+      // that cannot load leaves it in the spool for the next start.
+      if (!loadFailing) await Promise.race([ingest.drain(), new Promise((r) => setTimeout(r, 30_000).unref())]);
+      clearInterval(wake);
+      await loader.stop();
+      await spool.close();
+    },
+  };
+  return ingest;
+}

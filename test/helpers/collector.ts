@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApp, createDuckDBStore, createLogger } from '@cartbeacon/collector';
-import type { AccountConfig, CollectorApp, ConfigFile, DuckDBStore, StoredEvent } from '@cartbeacon/collector';
+import { createApp, createDuckDBStore, createLogger, createMetrics, openSpooledIngest } from '@cartbeacon/collector';
+import type { AccountConfig, CollectorApp, ConfigFile, DuckDBStore, Ingest, StoredEvent } from '@cartbeacon/collector';
 
 export const ACCOUNT: AccountConfig = {
   id: '3f0c5a52-8d0e-4c5b-9a51-0f7c1f0e9b11',
@@ -20,6 +20,8 @@ export const ACCOUNT: AccountConfig = {
 export interface TestCollector {
   app: CollectorApp;
   store: DuckDBStore;
+  /** The spool in front of the store, when started with one. */
+  ingest?: Ingest;
   /** http://127.0.0.1:<port> serving app.callback() */
   url: string;
   dataDir: string;
@@ -34,17 +36,42 @@ export function tempDir(prefix = 'cartbeacon-test-'): { path: string; remove(): 
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
-/** The real collector app over a real DuckDB file, served on a loopback port. */
-export async function startCollector(config: Partial<ConfigFile> = {}, dataDir?: string): Promise<TestCollector> {
+/** The spool in front of the store, as a server has it (`<data dir>/spool`). */
+export interface SpoolSetup {
+  dir?: string;
+  maxBytes?: number;
+  loadIntervalMs?: number;
+  /** What the loader sees of the store (to make it fail or slow). @defaultValue the store */
+  loadVia?: (store: DuckDBStore) => DuckDBStore;
+}
+
+/**
+ * The real collector app over a real DuckDB file, served on a loopback port; with `spool`,
+ * behind a real spool as `cartbeacon serve` runs it (`ingest`), else writing to the store.
+ */
+export async function startCollector(config: Partial<ConfigFile> = {}, dataDir?: string, spool?: SpoolSetup): Promise<TestCollector> {
   const dir = dataDir ? { path: dataDir, remove() {} } : tempDir();
   const store = await createDuckDBStore({ dataDir: dir.path, threads: 1, memoryLimit: '256MB' });
-  const app = createApp({ config: { accounts: [ACCOUNT], ...config }, store, logger: createLogger('silent') });
+  const logger = createLogger('silent');
+  const metrics = createMetrics();
+  const ingest = spool
+    ? await openSpooledIngest({
+        store: spool.loadVia ? spool.loadVia(store) : store,
+        dir: spool.dir ?? join(dir.path, 'spool'),
+        metrics,
+        logger,
+        ...(spool.maxBytes ? { maxBytes: spool.maxBytes } : {}),
+        ...(spool.loadIntervalMs ? { loadIntervalMs: spool.loadIntervalMs } : {}),
+      })
+    : undefined;
+  const app = createApp({ config: { accounts: [ACCOUNT], ...config }, store, logger, metrics, ...(ingest ? { ingest } : {}) });
   const server: Server = createServer(app.callback());
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     app,
     store,
+    ...(ingest ? { ingest } : {}),
     url,
     dataDir: dir.path,
     send(body, init = {}) {
@@ -59,6 +86,7 @@ export async function startCollector(config: Partial<ConfigFile> = {}, dataDir?:
     async close() {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
+      await ingest?.close();
       await store.close();
       dir.remove();
     },

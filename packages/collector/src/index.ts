@@ -14,3 +14,7 @@ export type { WorkflowConfig } from './config/workflows.js';
 export { PURCHASE_GOAL } from './config/workflows.js';
 export { createLogger } from './telemetry/logger.js';
 export type { Logger } from './telemetry/logger.js';
+export { openSpooledIngest, directIngest } from './ingest/index.js';
+export type { Ingest, IngestStatus, SpooledIngestOptions } from './ingest/index.js';
+export { createMetrics } from './telemetry/metrics.js';
+export type { Metrics } from './telemetry/metrics.js';

@@ -59,30 +59,33 @@ export async function openSpooledIngest(options: SpooledIngestOptions): Promise<
   const inFlight = new Set<Promise<unknown>>();
   const compare = (a: SpoolPosition, b: SpoolPosition) => a.segment - b.segment || a.offset - b.offset;
 
+  /** Loads records into the store with the position after them (the loader's step, and the stop's). */
+  async function load(records: Buffer[], next: SpoolPosition) {
+    const state: StateEntry[] = [];
+    const lines: string[] = [];
+    for (const r of records) {
+      const d = decodeRecord(r);
+      state.push(...d.state);
+      if (d.lines) lines.push(d.lines);
+    }
+    const result = await store.load({ lines: lines.join('\n'), state, position: formatPosition(next) });
+    loadFailing = undefined;
+    for (const [channel, n] of Object.entries(result.byChannel)) {
+      metrics.eventsStored.inc({ channel }, n.stored);
+      metrics.eventsDuplicate.inc({ channel }, n.duplicates);
+    }
+    // Loaded: the store answers for it now, unless a later write changed it again.
+    for (const s of state) {
+      const id = stateId(s.accountId, s.kind, s.key);
+      if (pending.get(id) === s.value) pending.delete(id);
+    }
+    loaded += records.length;
+  }
+
   const loader = runLoader(spool, {
     from,
     intervalMs: options.loadIntervalMs ?? 1000,
-    async load(records, next) {
-      const state: StateEntry[] = [];
-      const lines: string[] = [];
-      for (const r of records) {
-        const d = decodeRecord(r);
-        state.push(...d.state);
-        if (d.lines) lines.push(d.lines);
-      }
-      const result = await store.load({ lines: lines.join('\n'), state, position: formatPosition(next) });
-      loadFailing = undefined;
-      for (const [channel, n] of Object.entries(result.byChannel)) {
-        metrics.eventsStored.inc({ channel }, n.stored);
-        metrics.eventsDuplicate.inc({ channel }, n.duplicates);
-      }
-      // Loaded: the store answers for it now, unless a later write changed it again.
-      for (const s of state) {
-        const id = stateId(s.accountId, s.kind, s.key);
-        if (pending.get(id) === s.value) pending.delete(id);
-      }
-      loaded += records.length;
-    },
+    load,
     onError(e) {
       loadFailing = `the store cannot load: ${(e as Error).message}`;
       metrics.loadFailures.inc();
@@ -148,11 +151,20 @@ export async function openSpooledIngest(options: SpooledIngestOptions): Promise<
     async close() {
       closing = true;
       await Promise.allSettled(inFlight);
-      // What was acknowledged is loaded before the process goes (a clean stop); a store
-      // that cannot load leaves it in the spool for the next start.
-      if (!loadFailing) await Promise.race([ingest.drain(), new Promise((r) => setTimeout(r, 30_000).unref())]);
       clearInterval(wake);
       await loader.stop();
+      // What was acknowledged is loaded before the process goes (a clean stop); what a
+      // store that cannot load refuses stays in the spool for the next start.
+      try {
+        for (let at = loader.position(); ; ) {
+          const batch = await spool.read(at);
+          if (!batch.records.length) break;
+          await load(batch.records, batch.next);
+          await spool.release((at = batch.next));
+        }
+      } catch (e) {
+        logger.error({ err: e }, 'the spool could not be loaded at the stop; it is loaded at the next start');
+      }
       await spool.close();
     },
   };

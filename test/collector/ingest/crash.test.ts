@@ -1,0 +1,86 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { ACCOUNT, tempDir } from '../../helpers/collector.js';
+import { collectorUrl, runCli } from '../../helpers/process.js';
+import type { CollectorProcess } from '../../helpers/process.js';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => cleanups.splice(0).forEach((f) => f()));
+
+/** Each stored event id and how many rows it has. */
+async function storedIds(dataDir: string): Promise<Map<string, number>> {
+  const db = await DuckDBInstance.create(join(dataDir, 'cartbeacon.duckdb'));
+  const c = await db.connect();
+  try {
+    const rows = (await c.runAndReadAll('SELECT event_id, count(*)::INTEGER FROM events GROUP BY event_id')).getRows();
+    return new Map(rows as [string, number][]);
+  } finally {
+    c.closeSync();
+    db.closeSync();
+  }
+}
+
+describe('kill -9 of the collector under load', () => {
+  it('keeps every acknowledged event, each once, across the crash and a restart', async () => {
+    const d = tempDir();
+    const file = join(d.path, 'cartbeacon.json');
+    writeFileSync(file, JSON.stringify({ accounts: [ACCOUNT] }));
+    const procs: CollectorProcess[] = [];
+    cleanups.push(() => (procs.forEach((p) => p.child.kill('SIGKILL')), d.remove()));
+    const env = { CARTBEACON_CONFIG: file, CARTBEACON_DATA_DIR: join(d.path, 'data'), PORT: '0', HOST: '127.0.0.1' };
+    const run = () => {
+      const p = runCli(['serve'], env);
+      procs.push(p);
+      return p;
+    };
+
+    const first = run();
+    const url = await collectorUrl(first);
+    const acked: string[] = [];
+    let n = 0;
+    let killed = false;
+    // Eight senders, each posting 10-event batches one after another, until the kill.
+    const sender = async () => {
+      while (!killed) {
+        const batch = Array.from({ length: 10 }, () => ({
+          name: 'PAGE_VIEW',
+          category: 'Home Page',
+          userId: `u${n % 50}`,
+          sessionId: `s${n % 50}`,
+          eventId: `kill-${n++}`,
+          timestamp: Date.now() - 1000,
+        }));
+        const status = await fetch(`${url}/add/events/v1.json?apiKey=${ACCOUNT.apiKey}`, { method: 'POST', body: JSON.stringify(batch) }).then(
+          (r) => r.status,
+          () => 0,
+        );
+        if (status === 200) acked.push(...batch.map((e) => e.eventId));
+      }
+    };
+    const senders = Array.from({ length: 8 }, sender);
+    await new Promise((r) => setTimeout(r, 2500));
+    first.child.kill('SIGKILL');
+    killed = true;
+    await first.exited;
+    await Promise.all(senders);
+    expect(acked.length).toBeGreaterThan(500);
+
+    // The restart loads what the spool held; a clean stop then leaves the file alone.
+    const second = run();
+    const url2 = await collectorUrl(second);
+    for (let i = 0; i < 100 && (await fetch(`${url2}/readyz`)).status !== 200; i++) await new Promise((r) => setTimeout(r, 100));
+    expect((await fetch(`${url2}/readyz`)).status).toBe(200);
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+
+    const stored = await storedIds(join(d.path, 'data'));
+    const lost = acked.filter((id) => !stored.has(id));
+    const doubled = [...stored].filter(([, count]) => count > 1);
+    expect(lost).toEqual([]);
+    expect(doubled).toEqual([]);
+    // Nothing that was never sent.
+    expect([...stored.keys()].every((id) => Number(id.slice(5)) < n)).toBe(true);
+  }, 60_000);
+});

@@ -18,7 +18,7 @@ export function directIngest(store: Store, metrics: Metrics): Ingest {
       },
     },
     state: store,
-    status: () => ({ current: true, unloadedBytes: 0, spoolBytes: 0, spoolSegments: 0, lagSeconds: 0 }),
+    status: () => ({ current: true, unloadedBytes: 0, spoolBytes: 0, spoolSegments: 0, lagSeconds: 0, appendsPerSync: 0 }),
     drain: async () => {},
     close: async () => {},
   };

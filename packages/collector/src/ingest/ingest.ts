@@ -13,6 +13,8 @@ export interface IngestStatus {
   spoolSegments: number;
   /** How long the oldest unloaded event has waited (s); 0 when all is loaded. */
   lagSeconds: number;
+  /** Requests that shared one fdatasync, on average since start (group commit at work); 0 without a spool. */
+  appendsPerSync: number;
 }
 
 /**

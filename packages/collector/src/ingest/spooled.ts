@@ -139,6 +139,7 @@ export async function openSpooledIngest(options: SpooledIngestOptions): Promise<
         spoolBytes: s.bytes,
         spoolSegments: s.segments,
         lagSeconds: s.oldestUnloadedAt === null ? 0 : Math.max(0, (Date.now() - s.oldestUnloadedAt) / 1000),
+        appendsPerSync: s.syncs ? s.appends / s.syncs : 0,
       };
     },
     drain() {

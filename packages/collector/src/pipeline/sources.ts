@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 /**
  * Where a visit came from: source / medium / campaign from the landing page's UTM tags;
  * without them from an ad network's click id; else from the referrer (a search engine,
@@ -111,7 +112,7 @@ const parse = (url: string | null | undefined) => {
 const clip = (v: string | null) => (v ? v.slice(0, 512) : null);
 
 /** The traffic source of a page reached from `referrer` (either may be missing). */
-export function classifyTraffic(pageUrl: string | null, referrer: string | null): Traffic {
+function classify(pageUrl: string | null, referrer: string | null): Traffic {
   const page = parse(pageUrl);
   const q = page?.searchParams;
   const utmSource = q?.get('utm_source');
@@ -130,4 +131,17 @@ export function classifyTraffic(pageUrl: string | null, referrer: string | null)
   for (const [rule, name] of SEARCH) if (hostMatches(host, rule)) return { source: name, medium: 'organic', campaign: null };
   for (const [rule, name] of SOCIAL) if (hostMatches(host, rule)) return { source: name, medium: 'social', campaign: null };
   return { source: 'Referrer', medium: 'referral', campaign: null };
+}
+
+const cache = new LRUCache<string, Traffic>({ max: 10_000 });
+
+/**
+ * The traffic source of a page and its referrer, cached: the events of a page (and the
+ * pages of a campaign) share them, and parsing two URLs is most of an event's enrichment.
+ */
+export function classifyTraffic(pageUrl: string | null, referrer: string | null): Traffic {
+  const key = `${pageUrl ?? ''}\n${referrer ?? ''}`;
+  let traffic = cache.get(key);
+  if (!traffic) cache.set(key, (traffic = Object.freeze(classify(pageUrl, referrer))));
+  return traffic;
 }

@@ -1,3 +1,5 @@
+import { COLUMN_LIST } from './columns.js';
+import type { ColumnKind } from './columns.js';
 import type { StoredEvent } from './event.js';
 
 /** A lone surrogate escape as JSON.stringify writes it (it never escapes a well-formed pair). */
@@ -24,13 +26,33 @@ function wellFormed(e: StoredEvent): StoredEvent {
   return out as unknown as StoredEvent;
 }
 
+/** Each kind's JSON: `data` is JSON text already and goes in as it is (not escaped into a string). */
+const VALUE: Record<ColumnKind, (v: string) => string> = {
+  text: (v) => `(${v} === null ? 'null' : JSON.stringify(${v}))`,
+  money: (v) => `(${v} === null ? 'null' : JSON.stringify(${v}))`,
+  ms: (v) => `(${v} === null ? 'null' : String(${v}))`,
+  double: (v) => `(${v} === null ? 'null' : String(${v}))`,
+  bool: (v) => `(${v} ? 'true' : 'false')`,
+  json: (v) => v,
+};
+
 /**
- * A stored row as one line of JSON (its fields as StoredEvent names them): how rows travel
- * through the spool and into a store's bulk load. Strings are well-formed, because the
- * stores' JSON readers refuse a lone surrogate and one visitor's string must never fail a
- * whole load.
+ * The serializer of a row, made once from the column table: a string built field by
+ * field costs a third of JSON.stringify of the row, which would escape `data` into a
+ * string and re-read every key (bench/ingest: encoding was a fifth of a request's CPU).
+ */
+const serialize = new Function(
+  'e',
+  `return '{' + ${COLUMN_LIST.map(([key, col], i) => `'${i ? ',' : ''}"${key}":' + ${VALUE[col.kind](`e.${key}`)}`).join(' + ')} + '}';`,
+) as (e: StoredEvent) => string;
+
+/**
+ * A stored row as one line of JSON (its fields as StoredEvent names them, `data` as a JSON
+ * value): how rows travel through the spool and into a store's bulk load. Strings are
+ * well-formed, because the stores' JSON readers refuse a lone surrogate and one visitor's
+ * string must never fail a whole load.
  */
 export function eventLine(e: StoredEvent): string {
-  const line = JSON.stringify(e);
-  return LONE.test(line) ? JSON.stringify(wellFormed(e)) : line;
+  const line = serialize(e);
+  return LONE.test(line) ? serialize(wellFormed(e)) : line;
 }

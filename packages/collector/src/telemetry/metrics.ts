@@ -6,6 +6,7 @@ export interface IngestGauges {
   spoolBytes: number;
   spoolSegments: number;
   lagSeconds: number;
+  appendsPerSync: number;
   failing?: string;
 }
 
@@ -28,6 +29,7 @@ export function createMetrics() {
   gauge('cartbeacon_spool_bytes', "Bytes of the spool's files", (s) => s.spoolBytes);
   gauge('cartbeacon_spool_segments', "The spool's segment files", (s) => s.spoolSegments);
   gauge('cartbeacon_load_lag_seconds', 'How long the oldest event not yet loaded into the store has waited', (s) => s.lagSeconds);
+  gauge('cartbeacon_spool_appends_per_sync', 'Requests that shared one fdatasync of the spool, on average since start', (s) => s.appendsPerSync);
   gauge('cartbeacon_ingest_failing', '1 while events cannot be spooled or loaded (see /readyz), else 0', (s) => (s.failing ? 1 : 0));
   const labels = <L extends string>(name: string, help: string, labelNames: L[]) =>
     new Counter({ name, help, labelNames, registers: [registry] });

@@ -12,37 +12,63 @@ const DAY_MS = 86_400_000;
  * the collector received it) is looked for: a retry of the same request within a week.
  */
 export const RECEIVED_REPEAT_WINDOW_MS = 7 * DAY_MS;
+/** Events more than this far apart in time are looked for in separate ranges of rows. */
+const CLUSTER_GAP_MS = 3_600_000;
 
 /** The writer connection's staging table: the columns of events, and whether a row is new. */
 export const STAGING = `CREATE TEMP TABLE IF NOT EXISTS staging AS SELECT *, true AS keep FROM events LIMIT 0`;
 
+const GIVEN = 'ts <> received_at';
+const RECEIVED = 'ts = received_at';
+
+/** Marks as repeats the staging rows with their own time that match a stored row of the same id and time in [lo, hi). */
+const markStored = (c: DuckDBConnection, lo: bigint, hi: bigint) =>
+  c.run(
+    `UPDATE staging SET keep = false
+     FROM (SELECT account_id, event_id, ts FROM events WHERE ts >= epoch_ms($lo::BIGINT)::TIMESTAMPTZ AND ts < epoch_ms($hi::BIGINT)::TIMESTAMPTZ) e
+     WHERE staging.keep AND staging.${GIVEN} AND e.ts = staging.ts AND e.account_id = staging.account_id AND e.event_id = staging.event_id`,
+    { lo, hi },
+  );
+
+/** The ranges [lo, hi) of ms that the times `of` (a query of one column t) fall in, in clusters. */
+async function clusters(c: DuckDBConnection, of: string): Promise<[bigint, bigint][]> {
+  const r = await c.runAndReadAll(`
+    SELECT min(t), max(t) + 1 FROM (
+      SELECT t, sum(gap) OVER (ORDER BY t) AS cluster FROM (
+        SELECT t, CASE WHEN t - lag(t) OVER (ORDER BY t) > ${CLUSTER_GAP_MS} THEN 1 ELSE 0 END AS gap FROM (SELECT DISTINCT t FROM (${of}))))
+    GROUP BY cluster`);
+  return r.getRows() as [bigint, bigint][];
+}
+
 /**
- * Repeats of stored events, found without an index of every event id: a repeat carries
- * the time of its first sending (the tracker's events and every event with a `timestamp`
- * of its own), so it is looked for among that day's rows only, which DuckDB finds by its
- * min/max statistics on `ts`; an event timed by its receipt (ts = received_at) among the
- * rows of the week before. Runs inside the load's transaction, on its staging rows.
+ * Repeats of stored events, found without an index of every event id. A repeat of an
+ * event that carries its own time (the tracker's, and every event sent with a
+ * `timestamp`) has the same time however late it comes, so it is looked for among the
+ * rows of that time only, which DuckDB finds by its min/max statistics on `ts`. One
+ * timed by its receipt is found through recent_ids. Runs inside the load's transaction.
  */
 async function markRepeats(c: DuckDBConnection) {
   // Repeats within the batch: the first one counts.
   await c.run(`UPDATE staging SET keep = false WHERE rowid IN (
     SELECT rowid FROM (SELECT rowid, row_number() OVER (PARTITION BY account_id, event_id ORDER BY rowid) AS n FROM staging) WHERE n > 1)`);
-  const windows = (
-    await c.runAndReadAll(`
-      SELECT DISTINCT epoch_ms(ts) // ${DAY_MS} * ${DAY_MS} AS lo, lo + ${DAY_MS} AS hi, false AS received FROM staging WHERE ts <> received_at
-      UNION ALL
-      SELECT min(epoch_ms(received_at)) - ${RECEIVED_REPEAT_WINDOW_MS}, max(epoch_ms(received_at)) + 1, true FROM staging WHERE ts = received_at HAVING count(*) > 0`)
-  ).getRows() as [bigint, bigint, boolean][];
-  for (const [lo, hi, received] of windows) {
+  for (const [lo, hi] of await clusters(c, `SELECT epoch_ms(ts) AS t FROM staging WHERE ${GIVEN}`))
+    await markStored(c, lo, hi);
+  // Timed by their receipt: the stored time of an earlier one with the same id's hash.
+  await c.run(`CREATE OR REPLACE TEMP TABLE earlier AS
+    SELECT s.rowid AS r, epoch_ms(k.ts) AS t FROM staging s JOIN recent_ids k ON k.k = hash(s.account_id, s.event_id) WHERE s.${RECEIVED} AND s.keep`);
+  for (const [lo, hi] of await clusters(c, 'SELECT t FROM earlier'))
     await c.run(
       `UPDATE staging SET keep = false
-       FROM (SELECT account_id, event_id FROM events WHERE ts >= epoch_ms($lo::BIGINT)::TIMESTAMPTZ AND ts < epoch_ms($hi::BIGINT)::TIMESTAMPTZ) e
-       WHERE staging.keep AND ${received ? 'staging.ts = staging.received_at' : 'staging.ts <> staging.received_at AND staging.ts >= epoch_ms($lo::BIGINT)::TIMESTAMPTZ AND staging.ts < epoch_ms($hi::BIGINT)::TIMESTAMPTZ'}
-         AND e.account_id = staging.account_id AND e.event_id = staging.event_id`,
+       FROM (SELECT x.r, e.account_id, e.event_id FROM earlier x JOIN events e ON e.ts = epoch_ms(x.t)::TIMESTAMPTZ
+             WHERE e.ts >= epoch_ms($lo::BIGINT)::TIMESTAMPTZ AND e.ts < epoch_ms($hi::BIGINT)::TIMESTAMPTZ) m
+       WHERE staging.rowid = m.r AND m.account_id = staging.account_id AND m.event_id = staging.event_id`,
       { lo, hi },
     );
-  }
+  await c.run(`INSERT INTO recent_ids SELECT hash(account_id, event_id), ts FROM staging WHERE keep AND ${RECEIVED} ON CONFLICT DO NOTHING`);
 }
+
+/** Forgets the recent ids older than the repeat window (run now and then, not in every load). */
+export const PRUNE_RECENT_IDS = (now: number) => `DELETE FROM recent_ids WHERE ts < epoch_ms(${Math.trunc(now - RECEIVED_REPEAT_WINDOW_MS)}::BIGINT)::TIMESTAMPTZ`;
 
 /** A held event is released by a later page view of the same visitor (in this batch or after). */
 async function releaseHeld(c: DuckDBConnection) {

@@ -23,14 +23,14 @@ const COLUMN_DDL = COLUMN_LIST.map(([, col]) => `${col.name} ${TYPES[col.kind]}$
 export const eventsTable = (name = 'events') => `CREATE TABLE IF NOT EXISTS ${name} (\n  ${COLUMN_DDL}\n);`;
 
 /** How each kind is read from a JSON line: money as text (JSON numbers go through doubles), times as ms. */
-const JSON_TYPES: Record<ColumnKind, string> = { text: 'VARCHAR', money: 'VARCHAR', ms: 'BIGINT', double: 'DOUBLE', bool: 'BOOLEAN', json: 'VARCHAR' };
+const JSON_TYPES: Record<ColumnKind, string> = { text: 'VARCHAR', money: 'VARCHAR', ms: 'BIGINT', double: 'DOUBLE', bool: 'BOOLEAN', json: 'JSON' };
 const FROM_JSON: Record<ColumnKind, (field: string) => string> = {
   text: (f) => f,
   bool: (f) => f,
   double: (f) => f,
   money: (f) => `${f}::DECIMAL(18,4)`,
   ms: (f) => `epoch_ms(${f})::TIMESTAMPTZ`,
-  json: (f) => `${f}::JSON`,
+  json: (f) => f,
 };
 const quoted = (s: string) => `"${s}"`;
 

@@ -6,10 +6,19 @@ import { STATE_TABLE } from './state.js';
  * The store's schema, versioned in `cartbeacon_meta` and migrated at open, each step in
  * one transaction (so a crash mid-way leaves the previous version):
  * 1. events with a primary key on (account_id, event_id); vendor_states.
- * 2. events without the key (its index held every event id in memory; load.ts dedups by
- *    the event's day instead), rows rewritten in time order; the spool position.
+ * 2. events without the key (its index held every event id in memory; load.ts finds
+ *    repeats by their time instead), rows rewritten in time order; recent_ids; the spool
+ *    position.
  */
 export const SCHEMA_VERSION = 2;
+
+/**
+ * The ids of the last week's events that came without a time of their own, by a 64-bit
+ * hash, with the time they were stored under: a repeat of one has another time (its own
+ * receipt), so it is found here, then confirmed among the rows of that time. Only a week
+ * is kept, so its index grows with the traffic of a week, never with the history.
+ */
+export const RECENT_IDS = `CREATE TABLE IF NOT EXISTS recent_ids (k UBIGINT PRIMARY KEY, ts TIMESTAMPTZ NOT NULL)`;
 
 const META = `CREATE TABLE IF NOT EXISTS cartbeacon_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)`;
 
@@ -40,6 +49,7 @@ export async function migrate(c: DuckDBConnection): Promise<void> {
       await c.run('DROP TABLE events');
       await c.run('ALTER TABLE events_v2 RENAME TO events');
     } else await c.run(eventsTable());
+    await c.run(RECENT_IDS);
     await c.run(setVersion(SCHEMA_VERSION));
     await c.run('COMMIT');
   } catch (e) {

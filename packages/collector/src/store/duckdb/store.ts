@@ -5,11 +5,11 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { groupCommit } from '../group-commit.js';
 import type { StateEntry, StoredEvent } from '../event.js';
 import { eventLine } from '../event-json.js';
-import type { Store } from '../ports.js';
-import { loadBatch, STAGING } from './load.js';
+import type { LoadBatch, LoadResult, Store } from '../ports.js';
+import { loadBatch, PRUNE_RECENT_IDS, STAGING } from './load.js';
 import { createDuckDBReports } from './reports.js';
 import { EVENT_SELECT, eventOf } from './rows.js';
-import { loadedPosition, migrate } from './schema.js';
+import { loadedPosition, migrate, RECENT_IDS } from './schema.js';
 import { readState, STATE_STAGING } from './state.js';
 
 /** One caller's write: its events and the state that goes with them. */
@@ -80,16 +80,28 @@ export async function createDuckDBStore(options: DuckDBStoreOptions): Promise<Du
   const writer = await instance.connect();
   await writer.run(`SET GLOBAL TimeZone = 'UTC'`);
   await migrate(writer);
+  await writer.run(RECENT_IDS);
   await writer.run(STAGING);
   await writer.run(STATE_STAGING);
   const reader = await instance.connect();
   /** Where a load's rows are written for DuckDB to read them itself. */
   const linesFile = join(options.dataDir, '.load.ndjson');
 
+  let pruned = 0;
+  /** A load on the writer connection; the recent ids past their week are forgotten now and then. */
+  async function load(batch: LoadBatch): Promise<LoadResult> {
+    const result = await loadBatch(writer, linesFile, batch);
+    if (Date.now() - pruned > 3_600_000) {
+      pruned = Date.now();
+      await writer.run(PRUNE_RECENT_IDS(pruned));
+    }
+    return result;
+  }
+
   /** Direct inserts of a group in one load; answers, per write, how many of its events were new. */
   async function commit(writes: Write[]): Promise<number[]> {
     const events = writes.flatMap((w) => w.events);
-    const { repeats } = await loadBatch(writer, linesFile, { lines: events.map(eventLine).join('\n'), state: writes.flatMap((w) => w.state) });
+    const { repeats } = await load({ lines: events.map(eventLine).join('\n'), state: writes.flatMap((w) => w.state) });
     const repeated = new Set(repeats);
     let at = 0;
     return writes.map((w) => w.events.reduce((n) => n + (repeated.has(at++) ? 0 : 1), 0));
@@ -141,7 +153,7 @@ export async function createDuckDBStore(options: DuckDBStoreOptions): Promise<Du
     ...createDuckDBReports(instance),
     load(batch) {
       if (closed) return Promise.reject(new Error('the store is closed'));
-      return onWriter(() => loadBatch(writer, linesFile, batch)).finally(() => {
+      return onWriter(() => load(batch)).finally(() => {
         unsaved = true;
         checkpointWhenIdle();
       });

@@ -13,7 +13,8 @@
 //
 // Usage: node bench/ingest.mjs [--json]
 // Environment: BENCH_THREADS, BENCH_CONNECTIONS, BENCH_WARMUP, BENCH_DURATION, BENCH_ROUNDS
-// (see DEFAULTS); BENCH_COLLECTOR_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof");
+// (see DEFAULTS); BENCH_STORE_EVENTS (measure into a kept store already holding that many events);
+// BENCH_MEMORY_LIMIT (the collector's CARTBEACON_MEMORY_LIMIT); BENCH_COLLECTOR_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof");
 // BENCH_COLLECTOR_CLI (another build's bin/cartbeacon.js, to try a change in a scratch
 // copy); BENCH_VERBOSE=1 passes the collector's stderr through.
 import { spawn } from 'node:child_process';
@@ -58,7 +59,26 @@ export const DEFAULTS = {
   rounds: env('BENCH_ROUNDS', 3),
   /** Extra node options for the collector, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof". */
   collectorNodeArgs: (process.env.BENCH_COLLECTOR_NODE_ARGS || '').split(' ').filter(Boolean),
+  /** Events already in the store (a kept one in .bench-data, made on the first run). @defaultValue 0: a new store */
+  storeEvents: env('BENCH_STORE_EVENTS', 0),
+  /** The collector's CARTBEACON_MEMORY_LIMIT. @defaultValue DuckDB's own */
+  memoryLimit: process.env.BENCH_MEMORY_LIMIT || undefined,
 };
+
+/** The data dir of a kept store of `events` generated events (bench/reports.mjs's traffic), made if missing. */
+async function keptStore(events, log) {
+  const dataDir = join(ROOT, '.bench-data', `ingest-store-${events}`);
+  if (existsSync(join(dataDir, 'cartbeacon.duckdb'))) return dataDir;
+  const { createDuckDBStore } = await import('../packages/collector/dist/index.js');
+  const { generate } = await import('./reports.mjs');
+  const t0 = performance.now();
+  const store = await createDuckDBStore({ dataDir });
+  const firstDay = new Date(Date.now() - 400 * 86_400_000).toISOString().slice(0, 10);
+  await generate(store, { events, days: 365, firstDay });
+  await store.close();
+  log(`ingest: made a store of ${events} events in ${dataDir} in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  return dataDir;
+}
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -215,7 +235,10 @@ export async function measureIngest(options = {}) {
   const machine = { cpus: availableParallelism(), node: process.version, loadavg1AtStart: +loadavg()[0].toFixed(2) };
   const dir = mkdtempSync(join(tmpdir(), 'cartbeacon-bench-'));
   const configFile = join(dir, 'config.json');
-  const dataDir = join(dir, 'data');
+  // With BENCH_STORE_EVENTS, into a store that holds that many events already, made once
+  // and kept in .bench-data (the collector's memory must not grow with it).
+  const dataDir = settings.storeEvents ? await keptStore(settings.storeEvents, log) : join(dir, 'data');
+  const before = settings.storeEvents ? await countStored(dataDir) : { events: 0, distinctIds: 0 };
   writeFileSync(configFile, JSON.stringify({ accounts: [ACCOUNT] }));
   let bare, collector;
   try {
@@ -223,7 +246,14 @@ export async function measureIngest(options = {}) {
     bare.url = `http://127.0.0.1:${bare.match}`;
     collector = await startProcess(
       [...settings.collectorNodeArgs, CLI, 'serve'],
-      { PORT: '0', HOST: '127.0.0.1', CARTBEACON_DATA_DIR: dataDir, CARTBEACON_CONFIG: configFile, LOG_LEVEL: 'warn' },
+      {
+        PORT: '0',
+        HOST: '127.0.0.1',
+        CARTBEACON_DATA_DIR: dataDir,
+        CARTBEACON_CONFIG: configFile,
+        LOG_LEVEL: 'warn',
+        ...(settings.memoryLimit ? { CARTBEACON_MEMORY_LIMIT: settings.memoryLimit } : {}),
+      },
       /collector on (http:\/\/\S+)/,
     );
     collector.url = collector.match;
@@ -257,7 +287,8 @@ export async function measureIngest(options = {}) {
     const hwmMB = statusMB(collector.child.pid, 'VmHWM');
     const exitCode = await stopProcess(collector.child);
     if (exitCode !== 0) throw new Error(`the collector exited with ${exitCode} on SIGTERM:\n${collector.stderr()}`);
-    const stored = await countStored(dataDir);
+    const after = await countStored(dataDir);
+    const stored = { events: after.events - before.events, distinctIds: after.distinctIds - before.distinctIds, total: after.events };
 
     const runs = [warmup.collector, ...rounds.map((r) => r.collector)];
     const sum = (f) => runs.reduce((n, r) => n + f(r), 0);

@@ -1,5 +1,5 @@
 /**
- * Page categories (seed 001's predefined values), first match wins. Each rule is tested on
+ * Page categories (the event API's predefined values), first match wins. Each rule is tested on
  * "TYPES PATH SEARCH": TYPES holds the page's schema.org @types ("Product" when it
  * describes a product) and the `#step` kinds of its markup and dataLayer (see GA4), so
  * that structured data and markup come before the address. Home comes before Category

@@ -3,7 +3,7 @@ import { num, txt } from './util';
 import type { Act, Fields } from './util';
 
 /**
- * GA4 ecommerce events and what each one is here: the funnel steps are seed-001 step
+ * GA4 ecommerce events and what each one is here: the funnel steps are the event API's step
  * values ("#" for a checkout step); view_item, view_item_list and search are named after
  * the schema.org page type they imply, so that the same word tells the page category
  * (category.ts). refund and view_item_list go as custom events of their own name.

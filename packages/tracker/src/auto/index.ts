@@ -104,7 +104,7 @@ export function autoCapture(tracker: Tracker, o: AutoOptions = {}): void {
       if (!paged) {
         // What the markup and the dataLayer held before load tell the category too.
         const c = o.category || category(types + marks.map(kind) + (dl && dl.map((e) => GA4[eventName(e)])));
-        // Seed 001: a product page's subcategory is its product's category.
+        // The event API: a product page's subcategory is its product's category.
         t.page({ category: c, subCategory: products.find(Boolean)?.category });
         if (c == 'Search Page') search(query());
       }

@@ -6,7 +6,7 @@ import type { Act, Fields } from './util';
 const PRODUCT = '[data-cartbeacon-product-id]';
 
 /**
- * The `data-cartbeacon-*` attributes of `el` as event fields, named as in seed 001:
+ * The `data-cartbeacon-*` attributes of `el` as event fields, named as in the event API:
  * data-cartbeacon-product-id → productId, data-cartbeacon-total-price → totalPrice.
  * Prices and quantities become numbers.
  */

@@ -50,7 +50,7 @@ export function product(p: Fields): Fields | undefined {
     : undefined;
 }
 
-/** A basket line (seed 001 "Basket Product Parameters"); one item when not given. */
+/** A basket line (the event API's "Basket Product Parameters"); one item when not given. */
 export const line = ({ productId, price, currency, quantity }: Fields): Fields => ({
   productId,
   price,

@@ -1,4 +1,4 @@
-/** Event fields as the auto-capture sources find them (seed-001 names, values not yet checked). */
+/** Event fields as the auto-capture sources find them (the event API's names, values not yet checked). */
 export type Fields = Record<string, any>;
 
 /**

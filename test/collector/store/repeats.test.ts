@@ -51,6 +51,13 @@ describe('repeats of old events into a large store', () => {
     expect(await store.load({ lines: [...repeats, ...fresh].map(line).join('\n'), state: [] })).toMatchObject({ stored: 0, duplicates: 54 });
   });
 
+  it('finds a repeat sent again with another time within the week after (a backend that stamps each try anew)', async () => {
+    const first = storedEvent('stamped-anew', { ts: now - 2 * DAY, receivedAt: now - 2 * DAY + 500 });
+    expect(await store.load({ lines: line(first), state: [] })).toMatchObject({ stored: 1 });
+    const again = { ...first, ts: now - 1000, receivedAt: now };
+    expect(await store.load({ lines: line(again), state: [] })).toMatchObject({ stored: 0, duplicates: 1 });
+  });
+
   it('finds a repeat of an event timed by its receipt within the week after', async () => {
     const first = storedEvent('receipt-timed', { ts: now - 3 * DAY, receivedAt: now - 3 * DAY });
     expect(await store.load({ lines: line(first), state: [] })).toMatchObject({ stored: 1 });

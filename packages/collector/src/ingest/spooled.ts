@@ -1,5 +1,5 @@
 import { CollectorError } from '../http/errors.js';
-import { formatPosition, isSpoolError, openSpool, parsePosition, runLoader, SPOOL_START } from '../spool/index.js';
+import { comparePositions, formatPosition, isSpoolError, openSpool, parsePosition, runLoader, SPOOL_START } from '../spool/index.js';
 import type { SpoolPosition } from '../spool/index.js';
 import type { StateEntry } from '../store/event.js';
 import type { Store } from '../store/ports.js';
@@ -57,7 +57,6 @@ export async function openSpooledIngest(options: SpooledIngestOptions): Promise<
   let appended = 0;
   let loaded = 0;
   const inFlight = new Set<Promise<unknown>>();
-  const compare = (a: SpoolPosition, b: SpoolPosition) => a.segment - b.segment || a.offset - b.offset;
 
   /** Loads records into the store with the position after them (the loader's step, and the stop's). */
   async function load(records: Buffer[], next: SpoolPosition) {
@@ -95,7 +94,7 @@ export async function openSpooledIngest(options: SpooledIngestOptions): Promise<
   // The loader moves on by batches; who waits for it checks again every few ms.
   const wake = setInterval(() => waiting.splice(0).forEach((check) => check()), 20);
   wake.unref();
-  const isCurrent = () => compare(loader.position(), startEnd) >= 0;
+  const isCurrent = () => comparePositions(loader.position(), startEnd) >= 0;
 
   let closing = false;
   const ingest: Ingest = {

@@ -8,8 +8,8 @@ import { writeState } from './state.js';
 
 const DAY_MS = 86_400_000;
 /**
- * How far back a repeat of an event that carries no time of its own (its time is when
- * the collector received it) is looked for: a retry of the same request within a week.
+ * How long an event's id is kept in recent_ids: a repeat that comes within a week is found
+ * whatever its time; one that comes later is found only with the same time as the first.
  */
 export const RECEIVED_REPEAT_WINDOW_MS = 7 * DAY_MS;
 /** Events more than this far apart in time are looked for in separate ranges of rows. */
@@ -18,15 +18,13 @@ const CLUSTER_GAP_MS = 3_600_000;
 /** The writer connection's staging table: the columns of events, and whether a row is new. */
 export const STAGING = `CREATE TEMP TABLE IF NOT EXISTS staging AS SELECT *, true AS keep FROM events LIMIT 0`;
 
-const GIVEN = 'ts <> received_at';
-const RECEIVED = 'ts = received_at';
 
-/** Marks as repeats the staging rows with their own time that match a stored row of the same id and time in [lo, hi). */
+/** Marks as repeats the staging rows that match a stored row of the same id and time in [lo, hi). */
 const markStored = (c: DuckDBConnection, lo: bigint, hi: bigint) =>
   c.run(
     `UPDATE staging SET keep = false
      FROM (SELECT account_id, event_id, ts FROM events WHERE ts >= epoch_ms($lo::BIGINT)::TIMESTAMPTZ AND ts < epoch_ms($hi::BIGINT)::TIMESTAMPTZ) e
-     WHERE staging.keep AND staging.${GIVEN} AND e.ts = staging.ts AND e.account_id = staging.account_id AND e.event_id = staging.event_id`,
+     WHERE staging.keep AND e.ts = staging.ts AND e.account_id = staging.account_id AND e.event_id = staging.event_id`,
     { lo, hi },
   );
 
@@ -43,19 +41,20 @@ async function clusters(c: DuckDBConnection, of: string): Promise<[bigint, bigin
 /**
  * Repeats of stored events, found without an index of every event id. A repeat of an
  * event that carries its own time (the tracker's, and every event sent with a
- * `timestamp`) has the same time however late it comes, so it is looked for among the
- * rows of that time only, which DuckDB finds by its min/max statistics on `ts`. One
- * timed by its receipt is found through recent_ids. Runs inside the load's transaction.
+ * `timestamp`) mostly has the same time however late it comes, so it is looked for among
+ * the rows of that time only, which DuckDB finds by its min/max statistics on `ts`. Any
+ * repeat within a week, whatever its time, is found through recent_ids. Runs inside the
+ * load's transaction.
  */
 async function markRepeats(c: DuckDBConnection) {
   // Repeats within the batch: the first one counts.
   await c.run(`UPDATE staging SET keep = false WHERE rowid IN (
     SELECT rowid FROM (SELECT rowid, row_number() OVER (PARTITION BY account_id, event_id ORDER BY rowid) AS n FROM staging) WHERE n > 1)`);
-  for (const [lo, hi] of await clusters(c, `SELECT epoch_ms(ts) AS t FROM staging WHERE ${GIVEN}`))
+  for (const [lo, hi] of await clusters(c, 'SELECT epoch_ms(ts) AS t FROM staging'))
     await markStored(c, lo, hi);
-  // Timed by their receipt: the stored time of an earlier one with the same id's hash.
+  // Within the week, whatever their time: the stored time of an earlier one with the same id's hash.
   await c.run(`CREATE OR REPLACE TEMP TABLE earlier AS
-    SELECT s.rowid AS r, epoch_ms(k.ts) AS t FROM staging s JOIN recent_ids k ON k.k = hash(s.account_id, s.event_id) WHERE s.${RECEIVED} AND s.keep`);
+    SELECT s.rowid AS r, epoch_ms(k.ts) AS t FROM staging s JOIN recent_ids k ON k.k = hash(s.account_id, s.event_id) WHERE s.keep`);
   for (const [lo, hi] of await clusters(c, 'SELECT t FROM earlier'))
     await c.run(
       `UPDATE staging SET keep = false
@@ -64,11 +63,11 @@ async function markRepeats(c: DuckDBConnection) {
        WHERE staging.rowid = m.r AND m.account_id = staging.account_id AND m.event_id = staging.event_id`,
       { lo, hi },
     );
-  await c.run(`INSERT INTO recent_ids SELECT hash(account_id, event_id), ts FROM staging WHERE keep AND ${RECEIVED} ON CONFLICT DO NOTHING`);
+  await c.run(`INSERT INTO recent_ids SELECT hash(account_id, event_id), ts, received_at FROM staging WHERE keep`);
 }
 
 /** Forgets the recent ids older than the repeat window (run now and then, not in every load). */
-export const PRUNE_RECENT_IDS = (now: number) => `DELETE FROM recent_ids WHERE ts < epoch_ms(${Math.trunc(now - RECEIVED_REPEAT_WINDOW_MS)}::BIGINT)::TIMESTAMPTZ`;
+export const PRUNE_RECENT_IDS = (now: number) => `DELETE FROM recent_ids WHERE received_at < epoch_ms(${Math.trunc(now - RECEIVED_REPEAT_WINDOW_MS)}::BIGINT)::TIMESTAMPTZ`;
 
 /** A held event is released by a later page view of the same visitor (in this batch or after). */
 async function releaseHeld(c: DuckDBConnection) {

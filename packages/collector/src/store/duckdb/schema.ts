@@ -13,12 +13,13 @@ import { STATE_TABLE } from './state.js';
 export const SCHEMA_VERSION = 2;
 
 /**
- * The ids of the last week's events that came without a time of their own, by a 64-bit
- * hash, with the time they were stored under: a repeat of one has another time (its own
- * receipt), so it is found here, then confirmed among the rows of that time. Only a week
- * is kept, so its index grows with the traffic of a week, never with the history.
+ * The ids of the last week's events, by a 64-bit hash, with the time each was stored
+ * under: a repeat that comes with another time (a backend that stamps a retry anew, an
+ * event timed by its receipt) is found here, then confirmed among the rows of that time.
+ * No index: a load joins its rows against it (a week of 24-byte rows, scanned), so memory
+ * holds none of it, and a week is all it keeps.
  */
-export const RECENT_IDS = `CREATE TABLE IF NOT EXISTS recent_ids (k UBIGINT PRIMARY KEY, ts TIMESTAMPTZ NOT NULL)`;
+export const RECENT_IDS = `CREATE TABLE IF NOT EXISTS recent_ids (k UBIGINT NOT NULL, ts TIMESTAMPTZ NOT NULL, received_at TIMESTAMPTZ NOT NULL)`;
 
 const META = `CREATE TABLE IF NOT EXISTS cartbeacon_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)`;
 

@@ -22,9 +22,8 @@ export interface DuckDBStoreOptions {
   /** The directory that holds `cartbeacon.duckdb`. */
   dataDir: string;
   /**
-   * DuckDB's memory_limit. It must leave room for the primary-key index, which is held in
-   * memory and grows by ~100 bytes per stored event (~1 GB at 10 million): below that,
-   * commits fail. @defaultValue DuckDB's own, 80 % of the machine's RAM
+   * DuckDB's memory_limit: its cache and the working memory of loads and reports (past it,
+   * DuckDB spills to disk). @defaultValue DuckDB's own, 80 % of the machine's RAM
    */
   memoryLimit?: string;
   /** DuckDB's threads. @defaultValue the number of CPUs */

@@ -1,6 +1,6 @@
 import type { Context, Next } from 'koa';
 import { rendererOf } from '../http/dialect.js';
-import { renderStatusMessage } from '../http/errors.js';
+import { CollectorError, renderStatusMessage } from '../http/errors.js';
 import type { HttpErrorLike } from '../http/errors.js';
 
 /**
@@ -17,10 +17,11 @@ export async function errorHandler(ctx: Context, next: Next) {
     const status = typeof err.status === 'number' && err.status >= 400 && err.status < 600 ? err.status : 500;
     ctx.status = status;
     if (err.headers) ctx.set(err.headers);
+    // A client reads what it may: an exposed refusal, and our own 5xx (what to retry); never a bug's message.
     const shown: HttpErrorLike =
       err.expose && status < 500
         ? { status, message: String(err.message), ...(err.code ? { code: err.code } : {}) }
-        : { status, message: status === 500 ? 'Internal Server Error' : String(err.message) };
+        : { status, message: e instanceof CollectorError ? e.message : status === 500 ? 'Internal Server Error' : 'Service Unavailable' };
     ctx.body = (rendererOf(ctx) ?? renderStatusMessage)(shown);
     if (status >= 500) ctx.app.emit('error', e, ctx);
   }

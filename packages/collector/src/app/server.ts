@@ -48,8 +48,16 @@ export async function startServer(settings: Readonly<Settings>, options: ServerO
     await store.close();
     throw e;
   }
-  const app = createApp({ config: settings.config, store, ingest, metrics, logger, demoShop: options.demoShop });
-  const root = options.wrap ? options.wrap(app) : app;
+  let app: CollectorApp;
+  let root: Koa;
+  try {
+    app = createApp({ config: settings.config, store, ingest, metrics, logger, demoShop: options.demoShop });
+    root = options.wrap ? options.wrap(app) : app;
+  } catch (e) {
+    await ingest.close();
+    await store.close();
+    throw e;
+  }
   const server = createServer(root.callback());
   // Longer than the usual 60 s idle timeout of proxies in front, so that they close first.
   server.keepAliveTimeout = 65_000;
@@ -78,8 +86,11 @@ export async function startServer(settings: Readonly<Settings>, options: ServerO
       await closed;
       clearTimeout(timer);
       // What the spool holds is loaded before the store closes.
-      await ingest.close();
-      await store.close();
+      try {
+        await ingest.close();
+      } finally {
+        await store.close();
+      }
       logger.info('stopped');
     })());
 

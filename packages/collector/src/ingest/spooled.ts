@@ -36,8 +36,20 @@ export async function openSpooledIngest(options: SpooledIngestOptions): Promise<
   const from = parsePosition(committed);
   const spool = await openSpool({ dir: options.dir, committed: from, ...(options.maxBytes ? { maxBytes: options.maxBytes } : {}) });
 
-  const pending = new Map<string, string>();
-  const remember = (state: readonly StateEntry[]) => state.forEach((s) => pending.set(stateId(s.accountId, s.kind, s.key), s.value));
+  /** Per key, the last value written and how many writes of it wait to be loaded. */
+  const pending = new Map<string, { value: string; writes: number }>();
+  const remember = (state: readonly StateEntry[]) =>
+    state.forEach((s) => {
+      const id = stateId(s.accountId, s.kind, s.key);
+      pending.set(id, { value: s.value, writes: (pending.get(id)?.writes ?? 0) + 1 });
+    });
+  /** A write of each entry is in the store now: once all of a key's are, the store answers for it. */
+  const forget = (state: readonly StateEntry[]) =>
+    state.forEach((s) => {
+      const id = stateId(s.accountId, s.kind, s.key);
+      const p = pending.get(id);
+      if (p && --p.writes <= 0) pending.delete(id);
+    });
   // What the spool held at start: its state is pending until loaded; reports are current once it is.
   let startEnd: SpoolPosition = from;
   let backlog = 0;
@@ -49,8 +61,19 @@ export async function openSpooledIngest(options: SpooledIngestOptions): Promise<
     at = startEnd = batch.next;
   }
 
-  /** Why appends fail (the spool's disk), and why loads fail (the store): /readyz tells. */
-  let appendFailing: string | undefined;
+  /**
+   * Why appends fail (the spool's disk or limit) and why loads fail (the store): /readyz
+   * tells. A refusal holds while its cause does (a full spool until it is below its limit;
+   * a disk error for a few seconds, then traffic may try again), not until the next
+   * append, which a load balancer that heeds /readyz would never send.
+   */
+  let appendFailure: { message: string; code: string; at: number } | undefined;
+  const appendFailing = () => {
+    if (!appendFailure) return undefined;
+    const s = spool.stats();
+    const holds = appendFailure.code === 'SPOOL_FULL' ? s.unloadedBytes >= s.maxBytes * 0.9 : Date.now() - appendFailure.at < 5000;
+    return holds ? appendFailure.message : undefined;
+  };
   let loadFailing: string | undefined;
   const waiting: (() => void)[] = [];
   /** Records appended since start, and loaded (the backlog first). */
@@ -73,11 +96,7 @@ export async function openSpooledIngest(options: SpooledIngestOptions): Promise<
       metrics.eventsStored.inc({ channel }, n.stored);
       metrics.eventsDuplicate.inc({ channel }, n.duplicates);
     }
-    // Loaded: the store answers for it now, unless a later write changed it again.
-    for (const s of state) {
-      const id = stateId(s.accountId, s.kind, s.key);
-      if (pending.get(id) === s.value) pending.delete(id);
-    }
+    forget(state);
     loaded += records.length;
   }
 
@@ -86,7 +105,7 @@ export async function openSpooledIngest(options: SpooledIngestOptions): Promise<
     intervalMs: options.loadIntervalMs ?? 1000,
     load,
     onError(e) {
-      loadFailing = `the store cannot load: ${(e as Error).message}`;
+      loadFailing = `the spool cannot be loaded into the store: ${(e as Error).message}`;
       metrics.loadFailures.inc();
       logger.error({ err: e }, 'loading the spool into the store failed; the spool keeps the events and the load is tried again');
     },
@@ -102,35 +121,37 @@ export async function openSpooledIngest(options: SpooledIngestOptions): Promise<
       async insert(events, options) {
         if (closing) throw new CollectorError('SHUTTING_DOWN');
         const state = options?.state ?? [];
+        if (!events.length && !state.length) return { inserted: 0 };
         const append = spool.append([encodeRecord(events, state)]);
         inFlight.add(append);
         try {
           await append;
         } catch (e) {
+          // One request's record over a spool frame (16 MiB): it will never fit, so no retry.
+          if (e instanceof RangeError) throw new CollectorError('BODY_TOO_LARGE', 'the request makes more data than one write may hold; send it in parts', { cause: e });
           if (!isSpoolError(e)) throw e;
-          appendFailing = e.message;
           metrics.spoolRefused.inc({ code: e.code });
-          throw new CollectorError(e.code === 'SPOOL_FULL' ? 'SPOOL_FULL' : e.code === 'SPOOL_CLOSED' ? 'SHUTTING_DOWN' : 'SPOOL_UNWRITABLE', undefined, {
-            cause: e,
-            headers: { 'Retry-After': String(e.retryAfterSeconds) },
-          });
+          if (e.code === 'SPOOL_CLOSED') throw new CollectorError('SHUTTING_DOWN', undefined, { cause: e });
+          appendFailure = { message: e.message, code: e.code, at: Date.now() };
+          throw new CollectorError(e.code === 'SPOOL_FULL' ? 'SPOOL_FULL' : 'SPOOL_UNWRITABLE', undefined, { cause: e });
         } finally {
           inFlight.delete(append);
         }
-        appendFailing = undefined;
+        appendFailure = undefined;
         appended++;
         remember(state);
+        // Repeats are known only once loaded: the loader counts them (cartbeacon_events_duplicate_total).
         return { inserted: events.length };
       },
     },
     state: {
       async getState(accountId, kind, key) {
-        return pending.get(stateId(accountId, kind, key)) ?? store.getState(accountId, kind, key);
+        return pending.get(stateId(accountId, kind, key))?.value ?? store.getState(accountId, kind, key);
       },
     },
     status() {
       const s = spool.stats();
-      const failing = appendFailing ?? loadFailing;
+      const failing = appendFailing() ?? loadFailing;
       return {
         current: isCurrent(),
         ...(failing ? { failing } : {}),

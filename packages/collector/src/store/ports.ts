@@ -24,7 +24,10 @@ export interface InsertOptions {
 
 /** What `insert` reports. */
 export interface InsertResult {
-  /** Events written now; the others were repeats of stored event ids. */
+  /**
+   * Events written now; the others were repeats of stored event ids. Behind a spool,
+   * repeats are known only once loaded: there it counts every event acknowledged.
+   */
   inserted: number;
 }
 

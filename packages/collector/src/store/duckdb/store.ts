@@ -9,7 +9,7 @@ import type { LoadBatch, LoadResult, Store } from '../ports.js';
 import { loadBatch, PRUNE_RECENT_IDS, STAGING } from './load.js';
 import { createDuckDBReports } from './reports.js';
 import { EVENT_SELECT, eventOf } from './rows.js';
-import { loadedPosition, migrate, RECENT_IDS } from './schema.js';
+import { loadedPosition, migrate } from './schema.js';
 import { readState, STATE_STAGING } from './state.js';
 
 /** One caller's write: its events and the state that goes with them. */
@@ -79,7 +79,6 @@ export async function createDuckDBStore(options: DuckDBStoreOptions): Promise<Du
   const writer = await instance.connect();
   await writer.run(`SET GLOBAL TimeZone = 'UTC'`);
   await migrate(writer);
-  await writer.run(RECENT_IDS);
   await writer.run(STAGING);
   await writer.run(STATE_STAGING);
   const reader = await instance.connect();
@@ -92,7 +91,8 @@ export async function createDuckDBStore(options: DuckDBStoreOptions): Promise<Du
     const result = await loadBatch(writer, linesFile, batch);
     if (Date.now() - pruned > 3_600_000) {
       pruned = Date.now();
-      await writer.run(PRUNE_RECENT_IDS(pruned));
+      // The load is committed: a failed prune must not make it look failed (it would be loaded again).
+      await writer.run(PRUNE_RECENT_IDS(pruned)).catch(() => (pruned = 0));
     }
     return result;
   }

@@ -116,6 +116,7 @@ export async function openSpooledIngest(options: SpooledIngestOptions): Promise<
   const isCurrent = () => comparePositions(loader.position(), startEnd) >= 0;
 
   let closing = false;
+  let closed = false;
   const ingest: Ingest = {
     writer: {
       async insert(events, options) {
@@ -165,7 +166,8 @@ export async function openSpooledIngest(options: SpooledIngestOptions): Promise<
     drain() {
       const target = backlog + appended;
       return new Promise<void>((resolve) => {
-        const check = () => (loaded >= target && isCurrent() ? resolve() : waiting.push(check));
+        // Once closed, nothing more is loaded: whoever waits is answered (what is left waits in the spool).
+        const check = () => (closed || (loaded >= target && isCurrent()) ? resolve() : waiting.push(check));
         check();
       });
     },
@@ -187,6 +189,8 @@ export async function openSpooledIngest(options: SpooledIngestOptions): Promise<
         logger.error({ err: e }, 'the spool could not be loaded at the stop; it is loaded at the next start');
       }
       await spool.close();
+      closed = true;
+      waiting.splice(0).forEach((check) => check());
     },
   };
   return ingest;

@@ -13,7 +13,8 @@ import type { VendorDeps } from '../vendor/rows.js';
 import { checkDaVinci, ENDPOINTS } from './check.js';
 import type { DaVinciKind } from './check.js';
 import { answer, recordsOf, without } from './records.js';
-import { browserRegistration, CHANNEL, resolveVisitor, sessionRegistration, visitorLock, visitState } from './visitors.js';
+import { visitorLock } from '../vendor/sessions.js';
+import { browserRegistration, CHANNEL, resolveVisitor, sessionRegistration, visitState } from './visitors.js';
 
 /** The first language tag of an Accept-Language header ("en-US,en;q=0.9" → "en-US"; "*" is none). */
 function firstLanguage(header: string): string | null {
@@ -86,7 +87,7 @@ async function registerSession(ctx: Context, deps: VendorDeps, account: AccountC
     await writeEvents(deps, [], entries);
     return session;
   };
-  const session = await (browserId ? deps.lock.run([visitorLock(account.id, browserId)], register) : register());
+  const session = await (browserId ? deps.lock.run([visitorLock(account.id, CHANNEL, browserId)], register) : register());
   return { id, ...without(inner, ['id']), browser_id: browserId, created_at: session.createdAt, expires_at: session.expiresAt, remote_ip: remoteIp };
 }
 
@@ -106,7 +107,7 @@ async function storeVisit(
   const records = recordsOf(kind, inner, account.currency, receivedAt);
   const rctx = requestContext(ctx, deps, account, CHANNEL, receivedAt);
   const data = JSON.stringify(inner);
-  await deps.lock.run([visitorLock(account.id, visitor)], async () => {
+  await deps.lock.run([visitorLock(account.id, CHANNEL, visitor)], async () => {
     const ts = typeof records[0]!.timestamp === 'number' ? Math.min(records[0]!.timestamp, receivedAt) : receivedAt;
     const { sessionId, entries } = await visitState(deps.state, account.id, kind, inner, id, { ...v, visitor }, ts);
     const rows = records.map((r, i) =>

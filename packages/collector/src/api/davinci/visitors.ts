@@ -36,8 +36,6 @@ export interface IdentityRegistration {
 
 const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
 
-/** The key of a visitor's lock: its session is read, derived and written under it. */
-export const visitorLock = (accountId: string, visitor: string) => `${accountId}\u0000${CHANNEL}\u0000visitor\u0000${visitor}`;
 
 const entry = (accountId: string, kind: string, key: string, value: object): StateEntry => ({ accountId, kind, key, value: JSON.stringify(value) });
 

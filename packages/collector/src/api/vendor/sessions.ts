@@ -14,6 +14,12 @@ interface CurrentSession {
   lastTs: number;
 }
 
+/**
+ * The key of a visitor's lock in an API (`scope`): its session is read, derived and written
+ * under it (api/vendor/keyed-lock.ts).
+ */
+export const visitorLock = (accountId: string, scope: string, visitor: string) => `${accountId}\u0000${scope}\u0000visitor\u0000${visitor}`;
+
 /** A visitor's session for one event, and the state entry to store with that event. */
 export interface DerivedSession {
   sessionId: string;

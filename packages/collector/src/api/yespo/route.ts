@@ -8,7 +8,7 @@ import { yespoAccount } from '../vendor/auth.js';
 import { toRow, vendorLabel } from '../vendor/rows.js';
 import type { VendorDeps } from '../vendor/rows.js';
 import { idempotentId, readJsonObject, stableId } from '../vendor/request.js';
-import { deriveSession } from '../vendor/sessions.js';
+import { deriveSession, visitorLock } from '../vendor/sessions.js';
 import { diffCart, parseYespo, planYespo } from './cart.js';
 import type { CanonicalRecord, Cart } from './cart.js';
 
@@ -45,10 +45,10 @@ export function yespoRoutes(router: Router, deps: VendorDeps) {
       const rctx = requestContext(ctx, deps, account, CHANNEL, receivedAt);
       const given = idempotentId(ctx, account.id);
       const data = JSON.stringify(body);
-      const visitorLock = `${account.id}\u0000${CHANNEL}\u0000visitor\u0000${event.keyValue}`;
+      const visitor = visitorLock(account.id, CHANNEL, event.keyValue);
 
       const received = await lock.run(
-        plan.kind === 'cart' ? [visitorLock, `${account.id}\u0000${CART_KIND}\u0000${plan.recycleStateId}`] : [visitorLock],
+        plan.kind === 'cart' ? [visitor, `${account.id}\u0000${CART_KIND}\u0000${plan.recycleStateId}`] : [visitor],
         async () => {
           const state: StateEntry[] = [];
           let records: CanonicalRecord[];

@@ -13,8 +13,8 @@ const src = process.env.CARTBEACON_TRACKER_SRC
   ? pathToFileURL(process.env.CARTBEACON_TRACKER_SRC.replace(/\/?$/, '/'))
   : new URL('../../../packages/tracker/src/', import.meta.url);
 
-const { classifyTraffic } = await import(new URL('ingest/traffic.js', dist).href);
-const { agentOf } = await import(new URL('ingest/agent.js', dist).href);
+const { classifyTraffic } = await import(new URL('pipeline/sources.js', dist).href);
+const { agentOf } = await import(new URL('pipeline/agent.js', dist).href);
 const util = ts.transpileModule(readFileSync(new URL('auto/util.ts', src), 'utf8'), {
   compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
 }).outputText;

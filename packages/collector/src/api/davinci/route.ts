@@ -8,8 +8,9 @@ import { refuse, renderStatusMessage } from '../../http/errors.js';
 import { countRefusals, requestContext, writeEvents } from '../ingest-context.js';
 import { davinciAccount } from '../vendor/auth.js';
 import { idempotentId, readJsonObject, stableId } from '../vendor/request.js';
-import { toRow, vendorLabel } from '../vendor/rows.js';
-import type { VendorDeps } from '../vendor/rows.js';
+import { enrich } from '../../pipeline/enrich.js';
+import { vendorLabel } from '../vendor/deps.js';
+import type { VendorDeps } from '../vendor/deps.js';
 import { checkDaVinci, ENDPOINTS } from './check.js';
 import type { DaVinciKind } from './check.js';
 import { answer, recordsOf, without } from './records.js';
@@ -111,7 +112,7 @@ async function storeVisit(
     const ts = typeof records[0]!.timestamp === 'number' ? Math.min(records[0]!.timestamp, receivedAt) : receivedAt;
     const { sessionId, entries } = await visitState(deps.state, account.id, kind, inner, id, { ...v, visitor }, ts);
     const rows = records.map((r, i) =>
-      toRow(
+      enrich(
         {
           ...r,
           // The answer's id is the first event's; a product page view's page view follows from it.

@@ -5,8 +5,9 @@ import { speaks } from '../../http/dialect.js';
 import type { StateEntry } from '../../store/event.js';
 import { countRefusals, requestContext, writeEvents } from '../ingest-context.js';
 import { yespoAccount } from '../vendor/auth.js';
-import { toRow, vendorLabel } from '../vendor/rows.js';
-import type { VendorDeps } from '../vendor/rows.js';
+import { enrich } from '../../pipeline/enrich.js';
+import { vendorLabel } from '../vendor/deps.js';
+import type { VendorDeps } from '../vendor/deps.js';
 import { idempotentId, readJsonObject, stableId } from '../vendor/request.js';
 import { deriveSession, visitorLock } from '../vendor/sessions.js';
 import { diffCart, parseYespo, planYespo } from './cart.js';
@@ -75,7 +76,7 @@ export function yespoRoutes(router: Router, deps: VendorDeps) {
             state.push(session.entry);
             records = records.map((r) => ({ ...r, userId: event.keyValue, sessionId: session.sessionId }));
           }
-          const rows = records.map((r) => toRow(r, rctx, data));
+          const rows = records.map((r) => enrich(r, rctx, data));
           await writeEvents(deps, rows, state);
           return rows.length;
         },

@@ -38,7 +38,7 @@ export interface DuckDBStoreOptions {
   idleCheckpointMs?: number;
   /**
    * A pause checkpoints only a WAL at least this large. A checkpoint's cost grows with the
-   * store (0.1–0.3 s at 2 million events: bench/ingest/checkpoint-cost.mjs), so a trickle of
+   * store (0.1–0.3 s at 2 million events, measured before the spool), so a trickle of
    * events would pay it after every request; a small WAL waits (it is replayed quickly at
    * start). @defaultValue 16 MiB
    */

@@ -1,6 +1,3 @@
-import { enrich } from '../../pipeline/enrich.js';
-import type { RequestContext } from '../../pipeline/enrich.js';
-import type { StoredEvent } from '../../store/event.js';
 import type { StateReader } from '../../store/ports.js';
 import type { IngestDeps } from '../ingest-context.js';
 import type { KeyedLock } from './keyed-lock.js';
@@ -11,15 +8,6 @@ export interface VendorDeps extends IngestDeps {
   state: StateReader;
   /** Serialises the work on one cart or one visitor's session. */
   lock: KeyedLock;
-}
-
-/**
- * The stored row of a canonical record (an event of the event API: name, userId,
- * sessionId, eventId, …) through the collector's one enrichment; `data` keeps the
- * vendor's request.
- */
-export function toRow(record: Record<string, unknown>, rctx: RequestContext, data: string): StoredEvent {
-  return enrich(record, rctx, data);
 }
 
 /** The refusal label of a vendor API: YESPO_400, DAVINCI_401, … */

@@ -1,4 +1,4 @@
-import type { Context } from 'koa';
+import type { Context, Middleware } from 'koa';
 import type { Accounts } from '../config/accounts.js';
 import type { AccountConfig } from '../config/config.js';
 import { CollectorError, fromStore } from '../http/errors.js';
@@ -16,6 +16,8 @@ export interface IngestDeps {
   metrics: Metrics;
   /** The trusted proxy header that carries the visitor's country, lower case. */
   countryHeader?: string;
+  /** The ingest rate limit (api/ingest-limit.ts), run before the body is read. */
+  limit: Middleware;
 }
 
 /** The enrichment context of an ingest request: the one place it is built from a request. */

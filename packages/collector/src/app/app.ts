@@ -1,3 +1,4 @@
+import { METHODS } from 'node:http';
 import Koa from 'koa';
 import Router from '@koa/router';
 import { indexAccounts } from '../config/accounts.js';
@@ -17,6 +18,10 @@ import { trackerRoutes } from '../api/site/tracker.js';
 import { yespoRoutes } from '../api/yespo/route.js';
 import { keyedLock } from '../api/vendor/keyed-lock.js';
 import { errorHandler } from './error-handler.js';
+import { originFormOnly } from '../http/request-target.js';
+import { createRateLimiter, DEFAULT_RATE_LIMITS } from '../http/rate-limit.js';
+import type { RateLimits } from '../http/rate-limit.js';
+import { ingestRateLimit } from '../api/ingest-limit.js';
 import type { Store } from '../store/ports.js';
 import { directIngest } from '../ingest/direct.js';
 import type { Ingest } from '../ingest/ingest.js';
@@ -39,6 +44,13 @@ export interface AppOptions {
   trackerDir?: string;
   /** Where the demo shop is mounted, for a link on the start page. */
   demoShop?: string;
+  /** The ingest rate limits; false turns them off. @defaultValue DEFAULT_RATE_LIMITS (http/rate-limit.ts) */
+  rateLimits?: RateLimits | false;
+  /**
+   * A header set by a trusted proxy in front that carries the client's address, for the
+   * per-client rate limit. @defaultValue none: the connection's peer is the client
+   */
+  clientIpHeader?: string;
 }
 
 export interface CollectorApp extends Koa {
@@ -68,16 +80,21 @@ export function createApp(options: AppOptions): CollectorApp {
     }
   });
   app.use(errorHandler);
-  app.on('error', (err, ctx) => logger.error({ err, path: ctx?.path }, 'request failed'));
+  app.on('error', (err, ctx) => logger.error({ err, method: ctx?.method, path: ctx?.path, status: ctx?.status }, 'request failed'));
+  app.use(originFormOnly);
 
-  const router = new Router();
+  // Every method Node's parser takes is known to the router, so that a path answers the
+  // ones it does not take with 405 and Allow, never 501.
+  const router = new Router({ methods: METHODS });
   homeRoutes(router, { demoShop: options.demoShop });
   const { store } = options;
   const path = options.ingest ?? directIngest(store, metrics);
   metrics.observeIngest(() => path.status());
   healthRoutes(router, store, () => path.status(), metrics);
   // Every ingest API writes through the same port; the routes never know what is behind it.
-  const ingest = { accounts, writer: path.writer, metrics, countryHeader: config.countryHeader?.toLowerCase() };
+  const limits = options.rateLimits === false ? undefined : createRateLimiter(options.rateLimits ?? DEFAULT_RATE_LIMITS);
+  const limit = ingestRateLimit(limits, { accounts, metrics, clientIpHeader: options.clientIpHeader?.toLowerCase() });
+  const ingest = { accounts, writer: path.writer, metrics, countryHeader: config.countryHeader?.toLowerCase(), limit };
   ingestRoutes(router, ingest);
   keyRoutes(router);
   // Drop-in ingest for the Yespo-compatible and Da Vinci Signal-compatible APIs.

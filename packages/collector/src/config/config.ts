@@ -9,6 +9,8 @@ import type { Goal } from './workflows.js';
 import { ConfigError } from './errors.js';
 import { parseEnv, sizeBytes } from './env.js';
 import type { Env } from './env.js';
+import type { RateLimits } from '../http/rate-limit.js';
+import type { ServerLimits } from '../http/server-limits.js';
 
 export { ConfigError };
 export type { Env };
@@ -57,6 +59,12 @@ export interface Settings {
   memoryLimit?: string;
   /** Past this many bytes not yet loaded into the store, ingest answers 503 (CARTBEACON_SPOOL_MAX, 1GB). */
   spoolMaxBytes: number;
+  /** The HTTP server's timeouts and connection cap (CARTBEACON_HEADERS_TIMEOUT, …; docs/operations.md). */
+  server: ServerLimits;
+  /** The ingest rate limits (CARTBEACON_RATE_LIMIT_*; docs/operations.md). */
+  rateLimits: RateLimits;
+  /** The trusted proxy header that carries the client's address, lower case (CARTBEACON_CLIENT_IP_HEADER). */
+  clientIpHeader?: string;
   /** Where the configuration came from: a file path, or the demo account made in the data dir. */
   configSource: string;
   /** True when no CARTBEACON_CONFIG was given and the demo account is in use. */
@@ -186,6 +194,12 @@ export function loadSettings(env: Env = process.env as Env): Readonly<Settings> 
   const clickhouseUrl = e.CARTBEACON_CLICKHOUSE_URL ?? (storage === 'clickhouse' ? 'http://127.0.0.1:8123' : undefined);
   const dataDir = resolve(e.CARTBEACON_DATA_DIR);
   const memoryLimit = e.CARTBEACON_MEMORY_LIMIT;
+  // Node refuses a headers timeout longer than the whole request's.
+  if (e.CARTBEACON_HEADERS_TIMEOUT > e.CARTBEACON_REQUEST_TIMEOUT)
+    throw new ConfigError(
+      `CARTBEACON_HEADERS_TIMEOUT "${e.CARTBEACON_HEADERS_TIMEOUT}" is longer than CARTBEACON_REQUEST_TIMEOUT (${e.CARTBEACON_REQUEST_TIMEOUT} s), which includes the headers`,
+    );
+  const bucket = (rate: number, burst: number) => (rate > 0 ? { rate, burst } : null);
 
   let configSource: string;
   let raw: unknown;
@@ -214,6 +228,17 @@ export function loadSettings(env: Env = process.env as Env): Readonly<Settings> 
     clickhouseUrl,
     memoryLimit,
     spoolMaxBytes: sizeBytes(e.CARTBEACON_SPOOL_MAX),
+    server: Object.freeze({
+      headersTimeoutMs: Math.round(e.CARTBEACON_HEADERS_TIMEOUT * 1000),
+      requestTimeoutMs: Math.round(e.CARTBEACON_REQUEST_TIMEOUT * 1000),
+      keepAliveTimeoutMs: Math.round(e.CARTBEACON_KEEP_ALIVE_TIMEOUT * 1000),
+      maxConnections: e.CARTBEACON_MAX_CONNECTIONS,
+    }),
+    rateLimits: Object.freeze({
+      client: bucket(e.CARTBEACON_RATE_LIMIT_CLIENT, e.CARTBEACON_RATE_LIMIT_CLIENT_BURST),
+      key: bucket(e.CARTBEACON_RATE_LIMIT_KEY, e.CARTBEACON_RATE_LIMIT_KEY_BURST),
+    }),
+    ...(e.CARTBEACON_CLIENT_IP_HEADER ? { clientIpHeader: e.CARTBEACON_CLIENT_IP_HEADER.toLowerCase() } : {}),
     configSource,
     demo: !e.CARTBEACON_CONFIG,
     config,

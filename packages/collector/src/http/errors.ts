@@ -30,6 +30,8 @@ export const ERRORS = {
   NOT_FOUND: { status: 404, message: 'Not Found' },
   BODY_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
   UNSUPPORTED_ENCODING: { status: 415, message: 'Send the request body uncompressed.' },
+  /** A client or an account over its ingest rate limit (http/rate-limit.ts); Retry-After says when to send again. */
+  RATE_LIMITED: { status: 429, message: 'Too many requests; send them again later.', retryAfter: 1 },
   /** The store (or the spool) cannot commit or answer now: the client should retry. */
   STORE_UNAVAILABLE: { status: 503, message: 'Storage is unavailable; send the request again later.', retryAfter: 1 },
   /** The spool holds as much unloaded data as it may (the store is down or behind). */

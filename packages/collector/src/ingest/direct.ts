@@ -2,12 +2,27 @@ import type { Store } from '../store/ports.js';
 import type { Metrics } from '../telemetry/metrics.js';
 import type { Ingest } from './ingest.js';
 
+/**
+ * How long a failed write keeps /readyz at 503 without a success since: long enough for a
+ * load balancer to see it, short enough that one which then sends nothing lets it try again.
+ */
+const FAILURE_HOLDS_MS = 5000;
+
 /** Writes that go straight to the store, each answered once the store has committed it. */
 export function directIngest(store: Store, metrics: Metrics): Ingest {
+  let failure: { message: string; at: number } | undefined;
   return {
     writer: {
       async insert(events, options) {
-        const result = await store.insert(events, options);
+        let result;
+        try {
+          result = await store.insert(events, options);
+        } catch (e) {
+          failure = { message: `the store cannot commit: ${(e as Error)?.message ?? e}`, at: Date.now() };
+          metrics.loadFailures.inc();
+          throw e;
+        }
+        failure = undefined;
         // One request's events come by one API.
         const channel = events[0]?.channel;
         if (channel) {
@@ -18,7 +33,15 @@ export function directIngest(store: Store, metrics: Metrics): Ingest {
       },
     },
     state: store,
-    status: () => ({ current: true, unloadedBytes: 0, spoolBytes: 0, spoolSegments: 0, lagSeconds: 0, appendsPerSync: 0 }),
+    status: () => ({
+      current: true,
+      ...(failure && Date.now() - failure.at < FAILURE_HOLDS_MS ? { failing: failure.message } : {}),
+      unloadedBytes: 0,
+      spoolBytes: 0,
+      spoolSegments: 0,
+      lagSeconds: 0,
+      appendsPerSync: 0,
+    }),
     drain: async () => {},
     close: async () => {},
   };

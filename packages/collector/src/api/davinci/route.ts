@@ -47,6 +47,7 @@ export function davinciRoutes(router: Router, deps: VendorDeps) {
     router.post(
       path,
       speaks(renderStatusMessage),
+      deps.limit,
       countRefusals(deps.metrics, vendorLabel(CHANNEL), async (ctx) => {
         const account = davinciAccount(ctx, deps.accounts);
         const inner = checkDaVinci(kind, await readJsonObject(ctx));

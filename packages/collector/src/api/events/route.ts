@@ -32,6 +32,7 @@ export function ingestRoutes(router: Router, deps: IngestDeps) {
     path,
     cors,
     speaks(renderEventApiError),
+    deps.limit,
     countRefusals(metrics, eventApiCode, async (ctx) => {
       const key = queryParam(ctx, 'apiKey');
       if (!key) throw refuse('NO_API_KEY');

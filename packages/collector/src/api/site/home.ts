@@ -1,4 +1,5 @@
 import type Router from '@koa/router';
+import { securePage } from '../../http/security-headers.js';
 
 export interface HomeOptions {
   /** Where the demo shop is mounted, when it is. */
@@ -7,9 +8,19 @@ export interface HomeOptions {
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** `GET /` — a start page: what this is, the snippet, where to go next. */
+/** The start page's styles: a file of its own, as the pages' Content-Security-Policy allows no inline style. */
+const STYLE = `body{font:16px/1.5 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem}code,pre{background:#f4f4f4;padding:.2em .4em;border-radius:4px}pre{padding:1em;overflow:auto}
+`;
+
+/** `GET /` — a start page: what this is, the snippet, where to go next; `GET /start.css`, its styles. */
 export function homeRoutes(router: Router, options: HomeOptions) {
-  router.get('/', (ctx) => {
+  router.get('/start.css', (ctx) => {
+    ctx.set('X-Content-Type-Options', 'nosniff');
+    ctx.set('Cache-Control', 'public, max-age=3600');
+    ctx.type = 'text/css; charset=utf-8';
+    ctx.body = STYLE;
+  });
+  router.get('/', securePage, (ctx) => {
     // Koa 3's ctx.origin is the Origin header; the collector's own base URL is this, with
     // the prefix koa-mount sets when the collector is mounted in another app.
     const mount = escape((ctx as { mountPath?: string }).mountPath ?? '');
@@ -21,7 +32,7 @@ export function homeRoutes(router: Router, options: HomeOptions) {
     ctx.body = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>cartbeacon collector</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem}code,pre{background:#f4f4f4;padding:.2em .4em;border-radius:4px}pre{padding:1em;overflow:auto}</style>
+<link rel="stylesheet" href="${mount}/start.css">
 </head><body>
 <h1>cartbeacon</h1>
 <p>This collector is running. It receives events from the cartbeacon script and from shop backends, stores them, and answers reports.</p>

@@ -37,6 +37,7 @@ export function yespoRoutes(router: Router, deps: VendorDeps) {
   router.post(
     '/api/v2/event',
     speaks(renderStatusMessage),
+    deps.limit,
     countRefusals(metrics, vendorLabel(CHANNEL), async (ctx) => {
       const account = yespoAccount(ctx, deps.accounts);
       const body = await readJsonObject(ctx);

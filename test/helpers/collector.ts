@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp, createDuckDBStore, createLogger, createMetrics, openSpooledIngest } from '@cartbeacon/collector';
-import type { AccountConfig, CollectorApp, ConfigFile, DuckDBStore, Ingest, StoredEvent } from '@cartbeacon/collector';
+import type { AccountConfig, AppOptions, CollectorApp, ConfigFile, DuckDBStore, Ingest, StoredEvent } from '@cartbeacon/collector';
 
 export const ACCOUNT: AccountConfig = {
   id: '3f0c5a52-8d0e-4c5b-9a51-0f7c1f0e9b11',
@@ -47,9 +47,15 @@ export interface SpoolSetup {
 
 /**
  * The real collector app over a real DuckDB file, served on a loopback port; with `spool`,
- * behind a real spool as `cartbeacon serve` runs it (`ingest`), else writing to the store.
+ * behind a real spool as `cartbeacon serve` runs it (`ingest`), else writing to the store;
+ * `options` are more of createApp's (rate limits, …).
  */
-export async function startCollector(config: Partial<ConfigFile> = {}, dataDir?: string, spool?: SpoolSetup): Promise<TestCollector> {
+export async function startCollector(
+  config: Partial<ConfigFile> = {},
+  dataDir?: string,
+  spool?: SpoolSetup,
+  options: Partial<Pick<AppOptions, 'rateLimits' | 'clientIpHeader'>> = {},
+): Promise<TestCollector> {
   const dir = dataDir ? { path: dataDir, remove() {} } : tempDir();
   const store = await createDuckDBStore({ dataDir: dir.path, threads: 1, memoryLimit: '256MB' });
   const logger = createLogger('silent');
@@ -64,7 +70,7 @@ export async function startCollector(config: Partial<ConfigFile> = {}, dataDir?:
         ...(spool.loadIntervalMs ? { loadIntervalMs: spool.loadIntervalMs } : {}),
       })
     : undefined;
-  const app = createApp({ config: { accounts: [ACCOUNT], ...config }, store, logger, metrics, ...(ingest ? { ingest } : {}) });
+  const app = createApp({ config: { accounts: [ACCOUNT], ...config }, store, logger, metrics, ...(ingest ? { ingest } : {}), ...options });
   const server: Server = createServer(app.callback());
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

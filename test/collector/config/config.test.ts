@@ -53,7 +53,39 @@ describe('loadSettings', () => {
     expect(s.config).toEqual({ accounts: [ACCOUNT], countryHeader: 'cf-ipcountry' });
   });
 
+  it('reads the limits and timeouts, with the documented defaults', () => {
+    const env = withConfig({ accounts: [ACCOUNT] });
+    expect(loadSettings(env)).toMatchObject({
+      server: { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 65_000, maxConnections: 4096 },
+      rateLimits: { client: { rate: 100, burst: 1000 }, key: { rate: 1000, burst: 5000 } },
+    });
+    expect(loadSettings(env).clientIpHeader).toBeUndefined();
+    const s = loadSettings({
+      ...env,
+      CARTBEACON_HEADERS_TIMEOUT: '0.5',
+      CARTBEACON_REQUEST_TIMEOUT: '5',
+      CARTBEACON_KEEP_ALIVE_TIMEOUT: '5',
+      CARTBEACON_MAX_CONNECTIONS: '100',
+      CARTBEACON_RATE_LIMIT_CLIENT: '0',
+      CARTBEACON_RATE_LIMIT_KEY: '2.5',
+      CARTBEACON_RATE_LIMIT_KEY_BURST: '10',
+      CARTBEACON_CLIENT_IP_HEADER: 'X-Real-IP',
+    });
+    expect(s).toMatchObject({
+      server: { headersTimeoutMs: 500, requestTimeoutMs: 5000, keepAliveTimeoutMs: 5000, maxConnections: 100 },
+      rateLimits: { client: null, key: { rate: 2.5, burst: 10 } },
+      clientIpHeader: 'x-real-ip',
+    });
+  });
+
   it.each([
+    [{ CARTBEACON_HEADERS_TIMEOUT: '0' }, /^CARTBEACON_HEADERS_TIMEOUT "0" is not a number of seconds/],
+    [{ CARTBEACON_REQUEST_TIMEOUT: 'soon' }, /^CARTBEACON_REQUEST_TIMEOUT "soon" is not a number of seconds/],
+    [{ CARTBEACON_HEADERS_TIMEOUT: '40' }, /^CARTBEACON_HEADERS_TIMEOUT "40" is longer than CARTBEACON_REQUEST_TIMEOUT \(30 s\)/],
+    [{ CARTBEACON_MAX_CONNECTIONS: '1.5' }, /^CARTBEACON_MAX_CONNECTIONS "1.5" is not a whole number/],
+    [{ CARTBEACON_RATE_LIMIT_KEY: '-1' }, /^CARTBEACON_RATE_LIMIT_KEY "-1" is not a number of requests per second/],
+    [{ CARTBEACON_RATE_LIMIT_CLIENT_BURST: '0' }, /^CARTBEACON_RATE_LIMIT_CLIENT_BURST "0" is not a whole number of requests/],
+    [{ CARTBEACON_CLIENT_IP_HEADER: 'x real ip' }, /^CARTBEACON_CLIENT_IP_HEADER "x real ip" is not a header name/],
     [{ PORT: 'eighty' }, /^PORT "eighty"/],
     [{ PORT: '70000' }, /^PORT/],
     [{ CARTBEACON_STORAGE: 'mysql' }, /^CARTBEACON_STORAGE "mysql" must be "duckdb" or "clickhouse"/],

@@ -19,7 +19,7 @@ export type { Ingest, IngestStatus, SpooledIngestOptions } from './ingest/index.
 export { createMetrics } from './telemetry/metrics.js';
 export type { Metrics } from './telemetry/metrics.js';
 export { createHttpServer } from './app/http-server.js';
-export { createRateLimiter, TokenBuckets, DEFAULT_RATE_LIMITS } from './http/rate-limit.js';
+export { createRateLimiter, clientKey, TokenBuckets, DEFAULT_RATE_LIMITS } from './http/rate-limit.js';
 export type { Bucket, RateLimits, RateLimiter, RateLimited } from './http/rate-limit.js';
 export { DEFAULT_SERVER_LIMITS } from './http/server-limits.js';
 export type { ServerLimits } from './http/server-limits.js';

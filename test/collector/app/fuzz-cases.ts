@@ -374,6 +374,15 @@ export function fieldCases(seed: number, k: Keys): FuzzCase[] {
   return cases;
 }
 
+/** Every method Node takes (CONNECT apart: protocolCases) on every path, and a few it does not. */
+export function methodCases(k: Keys): FuzzCase[] {
+  const r = random(1);
+  const paths = [...new Set(endpoints().map((e) => e.path(k, r))), '/no/such/path'];
+  return paths.flatMap((path) =>
+    [...METHODS.filter((m) => m !== 'CONNECT'), 'get', 'BREW'].map((method) => ({ label: `method ${method} ${path.split('?')[0]}`, bytes: httpRequest(method, path), options: {} })),
+  );
+}
+
 /** Requests the HTTP server itself must answer: CONNECT, absolute targets, garbage. */
 export function protocolCases(): FuzzCase[] {
   const raw = (label: string, text: string, halfClose = false): FuzzCase => ({ label, bytes: Buffer.from(text, 'latin1'), options: { halfClose } });

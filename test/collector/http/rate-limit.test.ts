@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRateLimiter, TokenBuckets } from '@cartbeacon/collector';
+import { clientKey, createRateLimiter, TokenBuckets } from '@cartbeacon/collector';
 
 describe('TokenBuckets', () => {
   it('lets a burst through at once, then one request per 1/rate s', () => {
@@ -39,6 +39,29 @@ describe('TokenBuckets', () => {
   it('refuses a bucket that could never give a token', () => {
     expect(() => new TokenBuckets({ rate: 0, burst: 1 })).toThrow(RangeError);
     expect(() => new TokenBuckets({ rate: 1, burst: 0 })).toThrow(RangeError);
+  });
+});
+
+describe('clientKey', () => {
+  it.each([
+    ['192.0.2.1', '192.0.2.1'],
+    ['::ffff:192.0.2.1', '192.0.2.1'],
+    ['2001:db8:85a3:8d3:1319:8a2e:370:7348', '2001:db8:85a3:8d3::/64'],
+    ['2001:DB8:85a3:8d3::1', '2001:db8:85a3:8d3::/64'],
+    ['2001:db8::1', '2001:db8:0:0::/64'],
+    ['2001:db8::1:2:3:4:5', '2001:db8:0:1::/64'],
+    ['::1', '0:0:0:0::/64'],
+    ['x'.repeat(100), 'x'.repeat(64)],
+  ])('keys %s as %s', (address, key) => {
+    expect(clientKey(address)).toBe(key);
+  });
+
+  it('gives the addresses of one IPv6 /64 one bucket', () => {
+    const l = createRateLimiter({ client: { rate: 1, burst: 2 }, key: null });
+    expect(l.check('2001:db8:1:2::a', undefined, 0)).toBeUndefined();
+    expect(l.check('2001:db8:1:2::b', undefined, 0)).toBeUndefined();
+    expect(l.check('2001:db8:1:2:ffff::c', undefined, 0)?.scope).toBe('client');
+    expect(l.check('2001:db8:1:3::a', undefined, 0)).toBeUndefined();
   });
 });
 

@@ -14,6 +14,8 @@ Starts the collector. Options override the environment:
   --storage <kind>  CARTBEACON_STORAGE (duckdb)
   --memory-limit <size>  CARTBEACON_MEMORY_LIMIT (DuckDB's own: 80 % of RAM)
   --spool-max <size>     CARTBEACON_SPOOL_MAX (1GB): past this much not yet loaded, ingest answers 503
+Timeouts, the connection cap and the ingest rate limits are CARTBEACON_* variables:
+see docs/operations.md.
 `;
 
 /** Settings from the environment with command-line options on top. */

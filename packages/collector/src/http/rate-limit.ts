@@ -68,6 +68,23 @@ export class TokenBuckets {
   }
 }
 
+/**
+ * The bucket key of a client address: an IPv4 address as it is (also when IPv4-mapped,
+ * `::ffff:192.0.2.1`), an IPv6 address by its /64 network, as one host usually holds a
+ * whole /64 and could otherwise take a new address for every request. Anything else (a
+ * proxy header's odd value) cut to 64 characters, so that it cannot grow the cache.
+ */
+export function clientKey(address: string): string {
+  const colon = address.indexOf(':');
+  if (colon < 0) return address.length > 64 ? address.slice(0, 64) : address;
+  if (address.startsWith('::ffff:') && address.indexOf(':', 7) < 0) return address.slice(7);
+  const [head = '', tail] = address.split('::', 2) as [string, string | undefined];
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = tail === undefined ? left : [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
+  return groups.slice(0, 4).join(':').slice(0, 64).toLowerCase() + '::/64';
+}
+
 /** Why a request was refused: the limit it hit and when to send again (whole seconds, at least 1). */
 export interface RateLimited {
   scope: 'client' | 'key';
@@ -97,8 +114,7 @@ export function createRateLimiter(limits: Readonly<RateLimits> = DEFAULT_RATE_LI
   return {
     check(client, key, now = performance.now()) {
       if (clients) {
-        // An address is at most 45 characters; a longer "address" from a header is cut so that it cannot grow the cache's memory.
-        const wait = clients.take(client.length > 64 ? client.slice(0, 64) : client, now);
+        const wait = clients.take(clientKey(client), now);
         if (wait) return refusal('client', wait);
       }
       if (keys && key !== undefined) {

@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+// A diagnostic beside bench/ingest.mjs, not part of `npm run bench`: what the ingest rate
+// limit costs a request in-process — the limiter's check alone (one client; 100 000
+// clients in turn, each new to the cache; a flood refused), and the Koa middleware
+// around it on a real Koa context of an event API request — CPU time (so that a shared
+// machine's other work counts less), medians of 5 rounds.
+// Usage: node bench/ingest/rate-limit.mjs   (needs packages/collector/dist: npm run build)
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
+import Koa from 'koa';
+import { createRateLimiter, DEFAULT_RATE_LIMITS, createMetrics } from '../../packages/collector/dist/index.js';
+import { indexAccounts } from '../../packages/collector/dist/config/accounts.js';
+import { ingestRateLimit } from '../../packages/collector/dist/api/ingest-limit.js';
+
+const ROUNDS = 5;
+const median = (xs) => xs.sort((a, b) => a - b)[xs.length >> 1];
+/** CPU nanoseconds (user + system) since `from`. */
+const cpuNs = (from) => {
+  const u = process.cpuUsage(from);
+  return (u.user + u.system) * 1000;
+};
+/** CPU ns per call of `fn(i)` over `n` calls, median of ROUNDS. */
+function measure(n, fn) {
+  const runs = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const t0 = process.cpuUsage();
+    for (let i = 0; i < n; i++) fn(i);
+    runs.push(cpuNs(t0) / n);
+  }
+  return median(runs);
+}
+
+const huge = { client: { rate: 1e9, burst: 1e9 }, key: { rate: 1e9, burst: 1e9 } };
+const clients = Array.from({ length: 100_000 }, (_, i) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`);
+
+const one = createRateLimiter(huge);
+const many = createRateLimiter(huge);
+const refusing = createRateLimiter({ ...DEFAULT_RATE_LIMITS, client: { rate: 1, burst: 1 } });
+const rows = [
+  ['check: one client, one account', measure(1_000_000, () => one.check('203.0.113.7', 'acct'))],
+  ['check: 100 000 clients in turn (cache of 100 000)', measure(1_000_000, (i) => many.check(clients[i % clients.length], 'acct'))],
+  ['check: a flood refused', measure(1_000_000, () => refusing.check('203.0.113.7', 'acct'))],
+];
+
+// The middleware on a Koa context as the event API's route sees it.
+const account = { id: 'acct', apiKey: 'public-ingest-key', origins: ['*'] };
+const limit = ingestRateLimit(createRateLimiter(huge), { accounts: indexAccounts([account]), metrics: createMetrics() });
+const app = new Koa();
+const context = () => {
+  const req = new IncomingMessage(new Socket());
+  req.method = 'POST';
+  req.url = '/add/events/v1.json?apiKey=public-ingest-key';
+  req.headers = { host: 'collector.example', 'content-type': 'text/plain', origin: 'https://shop.example' };
+  return app.createContext(req, new ServerResponse(req));
+};
+const next = () => undefined;
+// A context parses its query at the first look (Koa caches it; the route reads it anyway):
+// each round takes 5 000 new contexts.
+const onFresh = (fn) => {
+  const runs = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const contexts = Array.from({ length: 5000 }, context);
+    const t0 = process.cpuUsage();
+    for (const ctx of contexts) fn(ctx);
+    runs.push(cpuNs(t0) / contexts.length);
+  }
+  return median(runs);
+};
+rows.push(['middleware: a new request (its query parsed here)', onFresh((ctx) => limit(ctx, next))]);
+rows.push(['… of which reading the query, which the route does anyway', onFresh((ctx) => ctx.query.apiKey)]);
+const contexts = Array.from({ length: 1000 }, context);
+rows.push(['middleware: the same requests again (query cached)', measure(1_000_000, (i) => limit(contexts[i % 1000], next))]);
+
+for (const [what, ns] of rows) console.log(`${what}: ${(ns / 1000).toFixed(3)} µs`);

@@ -48,7 +48,7 @@ export interface SpoolSetup {
 /**
  * The real collector app over a real DuckDB file, served on a loopback port; with `spool`,
  * behind a real spool as `cartbeacon serve` runs it (`ingest`), else writing to the store;
- * `options` are more of createApp's (rate limits, …).
+ * `options` are more of createApp's (rate limits, off unless given, …).
  */
 export async function startCollector(
   config: Partial<ConfigFile> = {},
@@ -70,7 +70,8 @@ export async function startCollector(
         ...(spool.loadIntervalMs ? { loadIntervalMs: spool.loadIntervalMs } : {}),
       })
     : undefined;
-  const app = createApp({ config: { accounts: [ACCOUNT], ...config }, store, logger, metrics, ...(ingest ? { ingest } : {}), ...options });
+  // No rate limits unless a test asks for them: many tests send more than a client may.
+  const app = createApp({ config: { accounts: [ACCOUNT], ...config }, store, logger, metrics, ...(ingest ? { ingest } : {}), rateLimits: false, ...options });
   const server: Server = createServer(app.callback());
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -30,6 +30,11 @@ describe('TokenBuckets', () => {
     expect([b.take('a', 60_000), b.take('a', 60_000), b.take('a', 60_000) > 0]).toEqual([0, 0, true]);
   });
 
+  it('lets the one request of a bucket of one through at any time (no rounding refuses it)', () => {
+    const b = new TokenBuckets({ rate: 0.1, burst: 1 });
+    for (let i = 0; i < 10_000; i++) expect(b.take(`k${i}`, 123_456.789 + i * 0.1234567)).toBe(0);
+  });
+
   it('remembers at most maxKeys keys, however many come', () => {
     const b = new TokenBuckets({ rate: 1, burst: 1 }, 1000);
     for (let i = 0; i < 50_000; i++) b.take(`client-${i}`, i);

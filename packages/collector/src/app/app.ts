@@ -20,7 +20,7 @@ import { keyedLock } from '../api/vendor/keyed-lock.js';
 import { errorHandler } from './error-handler.js';
 import { originFormOnly } from '../http/request-target.js';
 import { createRateLimiter, DEFAULT_RATE_LIMITS } from '../http/rate-limit.js';
-import type { RateLimits } from '../http/rate-limit.js';
+import type { RateLimiter, RateLimits } from '../http/rate-limit.js';
 import { ingestRateLimit } from '../api/ingest-limit.js';
 import type { Store } from '../store/ports.js';
 import { directIngest } from '../ingest/direct.js';
@@ -56,6 +56,11 @@ export interface AppOptions {
 export interface CollectorApp extends Koa {
   readonly metrics: Metrics;
   readonly logger: Logger;
+  /**
+   * The ingest rate limiter the routes use (undefined when turned off), so that another
+   * HTTP layer in front of the app counts against the same buckets.
+   */
+  readonly rateLimiter?: RateLimiter;
 }
 
 /**
@@ -93,6 +98,7 @@ export function createApp(options: AppOptions): CollectorApp {
   healthRoutes(router, store, () => path.status(), metrics);
   // Every ingest API writes through the same port; the routes never know what is behind it.
   const limits = options.rateLimits === false ? undefined : createRateLimiter(options.rateLimits ?? DEFAULT_RATE_LIMITS);
+  Object.assign(app, { rateLimiter: limits });
   const limit = ingestRateLimit(limits, { accounts, metrics, clientIpHeader: options.clientIpHeader?.toLowerCase() });
   const ingest = { accounts, writer: path.writer, metrics, countryHeader: config.countryHeader?.toLowerCase(), limit };
   ingestRoutes(router, ingest);

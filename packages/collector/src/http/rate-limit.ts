@@ -57,7 +57,9 @@ export class TokenBuckets {
   take(key: string, now: number): number {
     const full = Math.max(this.#full.get(key) ?? now, now) + this.#cost;
     const over = full - now - this.#capacity;
-    if (over > 0) return over;
+    // A microsecond's slack: (now + cost) - now is not always cost in floating point, and a
+    // full bucket of one must not refuse its one request.
+    if (over > 1e-3) return over;
     this.#full.set(key, full);
     return 0;
   }

@@ -13,7 +13,7 @@ const burst = (value: number) => ({ type: 'integer', minimum: 1, default: value,
  * ajv checks it, coerces PORT to a number and fills in what is unset. Each key's
  * `description` is the sentence a bad value gets: `PORT "eighty" is not a port number`.
  */
-const ENV_SCHEMA = {
+export const ENV_SCHEMA = {
   type: 'object',
   properties: {
     PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 8080, description: 'is not a port number' },

@@ -5,6 +5,7 @@ import { CollectorError, fromStore } from '../http/errors.js';
 import { countryCode } from '../pipeline/country.js';
 import type { RequestContext } from '../pipeline/enrich.js';
 import type { StateEntry, StoredEvent } from '../store/event.js';
+import type { BatchWriter } from '../ingest/ingest.js';
 import type { EventWriter } from '../store/ports.js';
 import type { Metrics } from '../telemetry/metrics.js';
 
@@ -13,6 +14,8 @@ export interface IngestDeps {
   accounts: Accounts;
   /** Where their events go; the route knows nothing of the store behind it. */
   writer: EventWriter;
+  /** Where the event API's checked requests go, to be enriched as they are loaded. */
+  batches: BatchWriter;
   metrics: Metrics;
   /** The trusted proxy header that carries the visitor's country, lower case. */
   countryHeader?: string;

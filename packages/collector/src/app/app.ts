@@ -77,7 +77,7 @@ export function createApp(options: AppOptions): CollectorApp {
   metrics.observeIngest(() => path.status());
   healthRoutes(router, store, () => path.status(), metrics);
   // Every ingest API writes through the same port; the routes never know what is behind it.
-  const ingest = { accounts, writer: path.writer, metrics, countryHeader: config.countryHeader?.toLowerCase() };
+  const ingest = { accounts, writer: path.writer, batches: path.batches, metrics, countryHeader: config.countryHeader?.toLowerCase() };
   ingestRoutes(router, ingest);
   keyRoutes(router);
   // Drop-in ingest for the Yespo-compatible and Da Vinci Signal-compatible APIs.

@@ -11,11 +11,16 @@ export const MAX_BODY_BYTES = 1024 * 1024;
  * (BODY_UNREADABLE).
  */
 export async function readText(ctx: Context, limit = MAX_BODY_BYTES): Promise<string> {
+  return (await readBytes(ctx, limit)).toString('utf8');
+}
+
+/** Reads the request body as it came (the errors of readText). */
+export async function readBytes(ctx: Context, limit = MAX_BODY_BYTES): Promise<Buffer> {
   const encoding = ctx.get('content-encoding');
   if (encoding && encoding !== 'identity')
     throw refuse('UNSUPPORTED_ENCODING', `Content-Encoding "${encoding.slice(0, 40)}" is not supported; send the body uncompressed`);
   try {
-    return await getRawBody(ctx.req, { limit, encoding: 'utf-8', length: ctx.get('content-length') || undefined });
+    return await getRawBody(ctx.req, { limit, length: ctx.get('content-length') || undefined });
   } catch (e) {
     if ((e as { type?: string }).type === 'entity.too.large') throw refuse('BODY_TOO_LARGE', `the request body is larger than ${limit} bytes`);
     throw refuse('BODY_UNREADABLE', `the request body could not be read: ${(e as Error).message}`);
@@ -27,7 +32,11 @@ export async function readText(ctx: Context, limit = MAX_BODY_BYTES): Promise<st
  * that means); the errors of readText, or BAD_JSON.
  */
 export async function readJson(ctx: Context, limit = MAX_BODY_BYTES): Promise<unknown> {
-  const text = await readText(ctx, limit);
+  return parseJson(await readText(ctx, limit));
+}
+
+/** A request body's JSON: undefined when it is empty, else BAD_JSON for what is not JSON. */
+export function parseJson(text: string): unknown {
   if (!text.trim()) return undefined;
   try {
     return JSON.parse(text);

@@ -1,20 +1,27 @@
+import { rowsOfBatch } from '../pipeline/rows.js';
 import type { Store } from '../store/ports.js';
 import type { Metrics } from '../telemetry/metrics.js';
 import type { Ingest } from './ingest.js';
 
 /** Writes that go straight to the store, each answered once the store has committed it. */
 export function directIngest(store: Store, metrics: Metrics): Ingest {
+  const writer: Ingest['writer'] = {
+    async insert(events, options) {
+      const result = await store.insert(events, options);
+      // One request's events come by one API.
+      const channel = events[0]?.channel;
+      if (channel) {
+        metrics.eventsStored.inc({ channel }, result.inserted);
+        metrics.eventsDuplicate.inc({ channel }, events.length - result.inserted);
+      }
+      return result;
+    },
+  };
   return {
-    writer: {
-      async insert(events, options) {
-        const result = await store.insert(events, options);
-        // One request's events come by one API.
-        const channel = events[0]?.channel;
-        if (channel) {
-          metrics.eventsStored.inc({ channel }, result.inserted);
-          metrics.eventsDuplicate.inc({ channel }, events.length - result.inserted);
-        }
-        return result;
+    writer,
+    batches: {
+      async writeBatch(batch) {
+        await writer.insert(rowsOfBatch(batch));
       },
     },
     state: store,

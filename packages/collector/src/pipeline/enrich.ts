@@ -3,7 +3,7 @@ import type { StoredEvent } from '../store/ports.js';
 import { agentOf, DEVICE_CLASSES } from './agent.js';
 import { classifyTraffic } from './sources.js';
 import { storedAmount } from './money.js';
-import { amountOfParams, flagValue, timestampValue } from './validate.js';
+import { amountOfParams, flagValue, timestampValue } from './values.js';
 
 /** What the collector knows about the request an event came in. */
 export interface RequestContext {

@@ -49,6 +49,11 @@ export function createMetrics() {
       help: 'Loads of the spool into the store that failed (and were tried again)',
       registers: [registry],
     }),
+    spoolUndecodable: new Counter({
+      name: 'cartbeacon_spool_undecodable_records_total',
+      help: 'Spool records the loader could not decode and skipped (a bug; each is logged)',
+      registers: [registry],
+    }),
     spoolRefused: labels('cartbeacon_spool_refused_total', 'Writes the spool refused, by code (SPOOL_FULL, SPOOL_UNWRITABLE, SPOOL_CLOSED)', ['code']),
     /** Where the ingest gauges read from (set once the ingest path is open). */
     observeIngest(read: () => IngestGauges) {

@@ -1,12 +1,12 @@
 import type Router from '@koa/router';
 import type { IngestErrorResponse, IngestResponse } from '@cartbeacon/schema';
-import { readJson } from '../../http/body.js';
+import { parseJson, readBytes } from '../../http/body.js';
 import { browserCors } from '../../http/cors.js';
 import { speaks } from '../../http/dialect.js';
-import { refuse } from '../../http/errors.js';
+import { fromStore, refuse } from '../../http/errors.js';
 import { queryParam } from '../../http/params.js';
-import { prepareBatch } from '../../pipeline/batch.js';
-import { countRefusals, requestContext, writeEvents } from '../ingest-context.js';
+import { checkBatch } from '../../pipeline/batch.js';
+import { countRefusals, requestContext } from '../ingest-context.js';
 import type { IngestDeps } from '../ingest-context.js';
 import { eventApiCode, renderEventApiError } from './errors.js';
 
@@ -41,7 +41,8 @@ export function ingestRoutes(router: Router, deps: IngestDeps) {
       if (origin && !accounts.allows(account, origin))
         throw refuse('NO_DOMAIN_APIKEY_MATCH', `Origin ${origin.slice(0, 200)} is not one of the account's origins`);
 
-      const body = await readJson(ctx);
+      const bytes = await readBytes(ctx);
+      const body = parseJson(bytes.toString('utf8'));
       if (body === undefined) throw refuse('NO_EVENT');
       if (!Array.isArray(body)) throw refuse('BAD_INPUT', 'the request body must be a JSON array of events');
       if (!body.length) throw refuse('NO_EVENT');
@@ -50,11 +51,11 @@ export function ingestRoutes(router: Router, deps: IngestDeps) {
       if (Number.isInteger(dropped) && dropped > 0 && dropped < 1e6) metrics.trackerDropped.inc(dropped);
 
       const receivedAt = Date.now();
-      const { rows, errors } = prepareBatch(body, requestContext(ctx, deps, account, CHANNEL, receivedAt));
+      const errors = checkBatch(body);
       metrics.eventsReceived.inc({ channel: CHANNEL }, body.length);
       errors.forEach((e) => metrics.eventsRefused.inc({ code: e.statusCode }));
       const first = errors[0];
-      if (!rows.length) {
+      if (errors.length === body.length) {
         // Every event refused: the API's error body, with each one's reason.
         const refused: IngestErrorResponse = { timestamp: '', responses: [], statusCode: first!.statusCode, message: first!.message, errors };
         ctx.status = 400;
@@ -62,7 +63,9 @@ export function ingestRoutes(router: Router, deps: IngestDeps) {
         return;
       }
 
-      await writeEvents(deps, rows);
+      // The body goes to the spool as it came; the loader enriches it (pipeline/batch.ts).
+      const context = requestContext(ctx, deps, account, CHANNEL, receivedAt);
+      await fromStore(deps.batches.writeBatch({ context, body: bytes, refused: errors.map((e) => e.index) }));
       const answer: IngestResponse = {
         campaigns: body.map(() => []),
         responses: body.map(() => []),

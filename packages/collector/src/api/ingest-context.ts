@@ -21,8 +21,13 @@ export interface IngestDeps {
   countryHeader?: string;
 }
 
+/** A request's headers, as Koa's `ctx.get` reads them ('' for one missing). */
+export interface HeaderReader {
+  get(field: string): string;
+}
+
 /** The enrichment context of an ingest request: the one place it is built from a request. */
-export function requestContext(ctx: Context, deps: IngestDeps, account: AccountConfig, channel: string, receivedAt: number): RequestContext {
+export function requestContext(ctx: HeaderReader, deps: IngestDeps, account: AccountConfig, channel: string, receivedAt: number): RequestContext {
   return {
     accountId: account.id,
     currency: account.currency,

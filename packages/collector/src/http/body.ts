@@ -1,5 +1,5 @@
+import type { IncomingMessage } from 'node:http';
 import getRawBody from 'raw-body';
-import type { Context } from 'koa';
 import { refuse } from './errors.js';
 
 /** The largest request body the ingest endpoints read. */
@@ -10,12 +10,18 @@ export const MAX_BODY_BYTES = 1024 * 1024;
  * (BODY_TOO_LARGE), a compressed body (UNSUPPORTED_ENCODING) and one broken off
  * (BODY_UNREADABLE).
  */
-export async function readText(ctx: Context, limit = MAX_BODY_BYTES): Promise<string> {
+export async function readText(ctx: BodySource, limit = MAX_BODY_BYTES): Promise<string> {
   return (await readBytes(ctx, limit)).toString('utf8');
 }
 
+/** What reading a body needs of a request: Koa's context, or the collector's own fast path. */
+export interface BodySource {
+  req: IncomingMessage;
+  get(field: string): string;
+}
+
 /** Reads the request body as it came (the errors of readText). */
-export async function readBytes(ctx: Context, limit = MAX_BODY_BYTES): Promise<Buffer> {
+export async function readBytes(ctx: BodySource, limit = MAX_BODY_BYTES): Promise<Buffer> {
   const encoding = ctx.get('content-encoding');
   if (encoding && encoding !== 'identity')
     throw refuse('UNSUPPORTED_ENCODING', `Content-Encoding "${encoding.slice(0, 40)}" is not supported; send the body uncompressed`);
@@ -31,7 +37,7 @@ export async function readBytes(ctx: Context, limit = MAX_BODY_BYTES): Promise<B
  * Reads the request body as JSON: undefined when it is empty (each endpoint says what
  * that means); the errors of readText, or BAD_JSON.
  */
-export async function readJson(ctx: Context, limit = MAX_BODY_BYTES): Promise<unknown> {
+export async function readJson(ctx: BodySource, limit = MAX_BODY_BYTES): Promise<unknown> {
   return parseJson(await readText(ctx, limit));
 }
 

@@ -3,7 +3,8 @@
 // referrer) and agentOf(userAgent, hints) over the accuracy fixtures, each measured twice:
 // "new", every input unseen (past the LRU caches, as the first event of a new page or a new
 // browser costs), and "cached", the same inputs again (as the other events of a page cost).
-// Median of 5 rounds, in µs per call.
+// Median of 9 rounds, in µs of CPU time (user + system) per call: the machine is shared,
+// and CPU time is what other processes disturb least.
 //   node bench/accuracy/cost.mjs    (needs packages/collector/dist: npm run build:collector)
 // CARTBEACON_DIST points at another build (e.g. a worktree of an older commit) to compare.
 import { pathToFileURL } from 'node:url';
@@ -15,12 +16,13 @@ const dist = process.env.CARTBEACON_DIST
 const { classifyTraffic } = await import(new URL('pipeline/sources.js', dist).href);
 const { agentOf } = await import(new URL('pipeline/agent.js', dist).href);
 
-const ROUNDS = 5;
+const ROUNDS = 9;
 const median = (xs) => xs.sort((a, b) => a - b)[xs.length >> 1];
 const time = (calls) => {
-  const t0 = process.hrtime.bigint();
+  const t0 = process.cpuUsage();
   for (const call of calls) call();
-  return Number(process.hrtime.bigint() - t0) / 1e3 / calls.length;
+  const { user, system } = process.cpuUsage(t0);
+  return (user + system) / calls.length;
 };
 
 const referrers = load('referrers');

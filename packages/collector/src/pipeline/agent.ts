@@ -52,15 +52,18 @@ function parseAgent(ua: string, hints: DeviceHints | undefined): Agent {
 const hintKey = (h: DeviceHints | undefined) =>
   h ? `${h.mobile === undefined ? '' : +h.mobile}${h.maxTouchPoints! > 1 ? 't' : ''}${h.platform === 'Android' ? 'a' : ''}` : '';
 
-// Parsing costs tens of microseconds; visitors share a few thousand distinct agents.
-const cache = new LRUCache<string, Agent>({ max: 5000 });
+// Parsing costs tens of microseconds; visitors share a few thousand distinct agents. One
+// cache per set of hints (a dozen at most), so that the key is the agent string itself.
+const caches = new Map<string, LRUCache<string, Agent>>();
 
 /** Parses a user agent, with the browser's device hints where it sent them (cached). */
 export function agentOf(ua: string | undefined, hints?: DeviceHints): Agent {
   const agent = (ua ?? '').slice(0, 1024);
-  const key = `${agent}\n${hintKey(hints)}`;
-  let parsed = cache.get(key);
-  if (!parsed) cache.set(key, (parsed = parseAgent(agent, hints)));
+  const hk = hintKey(hints);
+  let cache = caches.get(hk);
+  if (!cache) caches.set(hk, (cache = new LRUCache<string, Agent>({ max: 5000 })));
+  let parsed = cache.get(agent);
+  if (!parsed) cache.set(agent, (parsed = parseAgent(agent, hints)));
   return parsed;
 }
 

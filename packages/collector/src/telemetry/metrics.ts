@@ -39,6 +39,11 @@ export function createMetrics() {
     eventsStored: labels('cartbeacon_events_stored_total', 'Events stored (new event ids), by API', ['channel']),
     eventsDuplicate: labels('cartbeacon_events_duplicate_total', 'Events whose id was already stored', ['channel']),
     eventsRefused: labels('cartbeacon_events_refused_total', 'Events or requests refused, by error code', ['code']),
+    eventsLeftOut: labels(
+      'cartbeacon_events_left_out_total',
+      'Events accepted that reports leave out, by reason (test_mode, else bot) and API; a re-sent event counts again',
+      ['reason', 'channel'],
+    ),
     trackerDropped: new Counter({
       name: 'cartbeacon_tracker_dropped_events_total',
       help: 'Events that trackers dropped from a full queue, as they reported',

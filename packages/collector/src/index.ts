@@ -6,7 +6,7 @@ export { startServer } from './app/server.js';
 export type { RunningServer, ServerOptions } from './app/server.js';
 export { main, describeStart, settingsFromArgs } from './app/cli.js';
 export { openStore } from './app/open-store.js';
-export { createDuckDBStore, EVENT_COLUMNS } from './store/index.js';
+export { createDuckDBStore, EVENT_COLUMNS, loadBatchOf } from './store/index.js';
 export type * from './store/index.js';
 export type * from './store/queries.js';
 export { SESSION_LOOKBACK_MS } from './store/queries.js';

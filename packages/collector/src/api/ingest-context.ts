@@ -1,27 +1,36 @@
-import type { Context, Middleware } from 'koa';
+import type { Context } from 'koa';
 import type { Accounts } from '../config/accounts.js';
 import type { AccountConfig } from '../config/config.js';
 import { CollectorError, fromStore } from '../http/errors.js';
 import { countryCode } from '../pipeline/country.js';
 import type { RequestContext } from '../pipeline/enrich.js';
 import type { StateEntry, StoredEvent } from '../store/event.js';
+import type { BatchWriter } from '../ingest/ingest.js';
 import type { EventWriter } from '../store/ports.js';
 import type { Metrics } from '../telemetry/metrics.js';
+import type { IngestLimit } from './ingest-limit.js';
 
 /** What every ingest API (the event API, Yespo, Da Vinci) is given. */
 export interface IngestDeps {
   accounts: Accounts;
   /** Where their events go; the route knows nothing of the store behind it. */
   writer: EventWriter;
+  /** Where the event API's checked requests go, to be enriched as they are loaded. */
+  batches: BatchWriter;
   metrics: Metrics;
   /** The trusted proxy header that carries the visitor's country, lower case. */
   countryHeader?: string;
-  /** The ingest rate limit (api/ingest-limit.ts), run before the body is read. */
-  limit: Middleware;
+  /** The ingest rate limit (api/ingest-limit.ts), checked before the body is read. */
+  limit: IngestLimit;
+}
+
+/** A request's headers, as Koa's `ctx.get` reads them ('' for one missing). */
+export interface HeaderReader {
+  get(field: string): string;
 }
 
 /** The enrichment context of an ingest request: the one place it is built from a request. */
-export function requestContext(ctx: Context, deps: IngestDeps, account: AccountConfig, channel: string, receivedAt: number): RequestContext {
+export function requestContext(ctx: HeaderReader, deps: IngestDeps, account: AccountConfig, channel: string, receivedAt: number): RequestContext {
   return {
     accountId: account.id,
     currency: account.currency,
@@ -36,10 +45,16 @@ export function requestContext(ctx: Context, deps: IngestDeps, account: AccountC
 /**
  * Writes rows and the state that goes with them, all or nothing, resolving once they are
  * durable; a failure is a 503 with Retry-After (STORE_UNAVAILABLE, or the spool's own
- * refusal): nothing of the request is kept.
+ * refusal): nothing of the request is kept. Counts the rows that reports leave out
+ * (`cartbeacon_events_left_out_total`).
  */
 export async function writeEvents(deps: IngestDeps, rows: StoredEvent[], state: StateEntry[] = []): Promise<void> {
   await fromStore(deps.writer.insert(rows, { state }));
+  // What reports will leave out, so that a site owner can see how much (/metrics).
+  for (const r of rows) {
+    const reason = r.testMode ? 'test_mode' : r.isBot ? 'bot' : undefined;
+    if (reason) deps.metrics.eventsLeftOut.inc({ reason, channel: r.channel });
+  }
 }
 
 /**

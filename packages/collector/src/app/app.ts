@@ -1,4 +1,4 @@
-import { METHODS } from 'node:http';
+import { IncomingMessage, METHODS, ServerResponse } from 'node:http';
 import Koa from 'koa';
 import Router from '@koa/router';
 import { indexAccounts } from '../config/accounts.js';
@@ -11,6 +11,7 @@ import type { Metrics } from '../telemetry/metrics.js';
 import { healthRoutes } from '../api/site/health.js';
 import { homeRoutes } from '../api/site/home.js';
 import { ingestRoutes } from '../api/events/route.js';
+import { eventApiFastPath } from '../api/events/fast-path.js';
 import { davinciRoutes } from '../api/davinci/route.js';
 import { keyRoutes } from '../api/events/key.js';
 import { reportRoutes } from '../api/reports/route.js';
@@ -100,7 +101,7 @@ export function createApp(options: AppOptions): CollectorApp {
   const limits = options.rateLimits === false ? undefined : createRateLimiter(options.rateLimits ?? DEFAULT_RATE_LIMITS);
   Object.assign(app, { rateLimiter: limits });
   const limit = ingestRateLimit(limits, { accounts, metrics, clientIpHeader: options.clientIpHeader?.toLowerCase() });
-  const ingest = { accounts, writer: path.writer, metrics, countryHeader: config.countryHeader?.toLowerCase(), limit };
+  const ingest = { accounts, writer: path.writer, batches: path.batches, metrics, countryHeader: config.countryHeader?.toLowerCase(), limit };
   ingestRoutes(router, ingest);
   keyRoutes(router);
   // Drop-in ingest for the Yespo-compatible and Da Vinci Signal-compatible APIs.
@@ -112,5 +113,14 @@ export function createApp(options: AppOptions): CollectorApp {
   trackerRoutes(router, options.trackerDir);
   app.use(router.routes());
   app.use(router.allowedMethods());
+
+  // Served on its own (not mounted), the event API's POSTs skip Koa (api/events/fast-path.ts).
+  const fast = eventApiFastPath(ingest, (err) => logger.error({ err, path: '/add/events/v1.json' }, 'request failed'));
+  const koaCallback = app.callback.bind(app);
+  app.callback = () => {
+    const koa = koaCallback();
+    // http2 requests (never sent by startServer) go to Koa.
+    return (req, res) => (req instanceof IncomingMessage && res instanceof ServerResponse && fast(req, res) ? Promise.resolve() : koa(req, res));
+  };
   return app;
 }

@@ -1,3 +1,4 @@
+import { rowsOfBatch } from '../pipeline/rows.js';
 import type { Store } from '../store/ports.js';
 import type { Metrics } from '../telemetry/metrics.js';
 import type { Ingest } from './ingest.js';
@@ -11,25 +12,31 @@ const FAILURE_HOLDS_MS = 5000;
 /** Writes that go straight to the store, each answered once the store has committed it. */
 export function directIngest(store: Store, metrics: Metrics): Ingest {
   let failure: { message: string; at: number } | undefined;
+  const writer: Ingest['writer'] = {
+    async insert(events, options) {
+      let result;
+      try {
+        result = await store.insert(events, options);
+      } catch (e) {
+        failure = { message: `the store cannot commit: ${(e as Error)?.message ?? e}`, at: Date.now() };
+        metrics.loadFailures.inc();
+        throw e;
+      }
+      failure = undefined;
+      // One request's events come by one API.
+      const channel = events[0]?.channel;
+      if (channel) {
+        metrics.eventsStored.inc({ channel }, result.inserted);
+        metrics.eventsDuplicate.inc({ channel }, events.length - result.inserted);
+      }
+      return result;
+    },
+  };
   return {
-    writer: {
-      async insert(events, options) {
-        let result;
-        try {
-          result = await store.insert(events, options);
-        } catch (e) {
-          failure = { message: `the store cannot commit: ${(e as Error)?.message ?? e}`, at: Date.now() };
-          metrics.loadFailures.inc();
-          throw e;
-        }
-        failure = undefined;
-        // One request's events come by one API.
-        const channel = events[0]?.channel;
-        if (channel) {
-          metrics.eventsStored.inc({ channel }, result.inserted);
-          metrics.eventsDuplicate.inc({ channel }, events.length - result.inserted);
-        }
-        return result;
+    writer,
+    batches: {
+      async writeBatch(batch) {
+        await writer.insert(rowsOfBatch(batch));
       },
     },
     state: store,

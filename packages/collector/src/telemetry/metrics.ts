@@ -39,6 +39,11 @@ export function createMetrics() {
     eventsStored: labels('cartbeacon_events_stored_total', 'Events stored (new event ids), by API', ['channel']),
     eventsDuplicate: labels('cartbeacon_events_duplicate_total', 'Events whose id was already stored', ['channel']),
     eventsRefused: labels('cartbeacon_events_refused_total', 'Events or requests refused, by error code', ['code']),
+    eventsLeftOut: labels(
+      'cartbeacon_events_left_out_total',
+      'Events accepted that reports leave out, by reason (test_mode, else bot) and API; a re-sent event counts again',
+      ['reason', 'channel'],
+    ),
     trackerDropped: new Counter({
       name: 'cartbeacon_tracker_dropped_events_total',
       help: 'Events that trackers dropped from a full queue, as they reported',
@@ -47,6 +52,11 @@ export function createMetrics() {
     loadFailures: new Counter({
       name: 'cartbeacon_load_failures_total',
       help: 'Commits into the store that failed: loads of the spool (tried again), or writes straight to the store',
+      registers: [registry],
+    }),
+    spoolUndecodable: new Counter({
+      name: 'cartbeacon_spool_undecodable_records_total',
+      help: 'Spool records the loader could not decode and skipped (a bug; each is logged)',
       registers: [registry],
     }),
     spoolRefused: labels('cartbeacon_spool_refused_total', 'Writes the spool refused, by code (SPOOL_FULL, SPOOL_UNWRITABLE, SPOOL_CLOSED)', ['code']),

@@ -4,9 +4,9 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { groupCommit } from '../group-commit.js';
 import type { StateEntry, StoredEvent } from '../event.js';
-import { eventLine } from '../event-json.js';
+import { loadBatchOf } from '../event-json.js';
 import type { LoadBatch, LoadResult, Store } from '../ports.js';
-import { loadBatch, PRUNE_RECENT_IDS, STAGING } from './load.js';
+import { loadBatch, PRUNE_RECENT_IDS } from './load.js';
 import { createDuckDBReports } from './reports.js';
 import { EVENT_SELECT, eventOf } from './rows.js';
 import { loadedPosition, migrate } from './schema.js';
@@ -79,16 +79,15 @@ export async function createDuckDBStore(options: DuckDBStoreOptions): Promise<Du
   const writer = await instance.connect();
   await writer.run(`SET GLOBAL TimeZone = 'UTC'`);
   await migrate(writer);
-  await writer.run(STAGING);
   await writer.run(STATE_STAGING);
   const reader = await instance.connect();
-  /** Where a load's rows are written for DuckDB to read them itself. */
-  const linesFile = join(options.dataDir, '.load.ndjson');
+  /** Where a load's rows and keys are written for DuckDB to read them itself. */
+  const files = { lines: join(options.dataDir, '.load.ndjson'), keys: join(options.dataDir, '.load-keys.ndjson') };
 
   let pruned = 0;
   /** A load on the writer connection; the recent ids past their week are forgotten now and then. */
   async function load(batch: LoadBatch): Promise<LoadResult> {
-    const result = await loadBatch(writer, linesFile, batch);
+    const result = await loadBatch(writer, files, batch);
     if (Date.now() - pruned > 3_600_000) {
       pruned = Date.now();
       // The load is committed: a failed prune must not make it look failed (it would be loaded again).
@@ -100,7 +99,7 @@ export async function createDuckDBStore(options: DuckDBStoreOptions): Promise<Du
   /** Direct inserts of a group in one load; answers, per write, how many of its events were new. */
   async function commit(writes: Write[]): Promise<number[]> {
     const events = writes.flatMap((w) => w.events);
-    const { repeats } = await load({ lines: events.map(eventLine).join('\n'), state: writes.flatMap((w) => w.state) });
+    const { repeats } = await load({ ...loadBatchOf(events), state: writes.flatMap((w) => w.state) });
     const repeated = new Set(repeats);
     let at = 0;
     return writes.map((w) => w.events.reduce((n) => n + (repeated.has(at++) ? 0 : 1), 0));

@@ -1,0 +1,40 @@
+import type { StateEntry } from '../store/event.js';
+import { decodeRecord } from './record.js';
+import type { RecordRows } from './record.js';
+
+/** What a batch of spool records holds for the store. */
+export interface DecodedRecords {
+  /** The rows as JSON lines, newline-separated; '' for none. */
+  lines: string;
+  /** Their keys, a line each, in the same order (store/event-json.ts keyLine). */
+  keys: string;
+  /** The vendor state, in order (the last entry for a key wins). */
+  state: StateEntry[];
+  /** Records that could not be decoded (a bug, never bad input: input was checked before it was spooled). */
+  failed: { index: number; message: string; excerpt: string }[];
+}
+
+/**
+ * Decodes spool records for a load. A record that cannot be decoded is set aside with
+ * its reason rather than failing the load: retried, it would fail again and hold every
+ * record after it.
+ */
+export function decodeRecords(records: readonly Uint8Array[]): DecodedRecords {
+  const out: RecordRows = { lines: [], keys: [], state: [] };
+  const failed: DecodedRecords['failed'] = [];
+  records.forEach((r, index) => {
+    const record = Buffer.from(r.buffer, r.byteOffset, r.byteLength);
+    const { lines, keys, state } = out;
+    try {
+      // Into a scratch copy, so that a record failing half-way adds nothing.
+      const one: RecordRows = { lines: [], keys: [], state: [] };
+      decodeRecord(record, one, lines.length);
+      for (const line of one.lines) lines.push(line);
+      for (const key of one.keys) keys.push(key);
+      for (const s of one.state) state.push(s);
+    } catch (e) {
+      failed.push({ index, message: (e as Error).message, excerpt: record.subarray(0, 200).toString('utf8') });
+    }
+  });
+  return { lines: out.lines.join('\n'), keys: out.keys.join('\n'), state: out.state, failed };
+}

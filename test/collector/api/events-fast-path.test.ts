@@ -110,7 +110,9 @@ describe('the event API served before Koa and through Koa', () => {
       const [fast1, koa1] = await Promise.all([answer(fastOne.url, c), answer(viaKoa.url, c)]);
       expect([fast1.status, koa1.status]).toEqual([200, 200]);
       const [fast, koa] = await Promise.all([answer(fastOne.url, c), answer(viaKoa.url, c)]);
-      expect(fast).toEqual(koa);
+      // The seconds to wait may differ by one: the two buckets were filled a moment apart.
+      const seconds = (a: typeof fast) => ({ ...a, headers: { ...a.headers, 'retry-after': 's' }, body: { ...a.body, message: String(a.body.message).replace(/\d+ s$/, 's') } });
+      expect(seconds(fast)).toEqual(seconds(koa));
       expect(fast.status).toBe(429);
       expect(fast.headers['access-control-allow-origin']).toBe('http://shop.test');
       expect(Number(fast.headers['retry-after'])).toBeGreaterThan(900);

@@ -104,15 +104,25 @@ describe('loadSettings', () => {
     [{ accounts: [{ ...ACCOUNT, apiKey: undefined }] }, /accounts\[0\]\.apiKey/],
     [{ accounts: [{ ...ACCOUNT, timezone: 'Mars/Olympus' }] }, /accounts\[0\]\.timezone "Mars\/Olympus" is not an IANA time zone/],
     [{ accounts: [{ ...ACCOUNT, origins: ['shop.example'] }] }, /accounts\[0\]\.origins\[0\] "shop.example" is not an origin/],
-    [{ accounts: [{ ...ACCOUNT, origins: ['https://shop.example/'] }] }, /accounts\[0\]\.origins\[0\]/],
+    [{ accounts: [{ ...ACCOUNT, origins: ['https://shop.example/cart'] }] }, /accounts\[0\]\.origins\[0\] "https:\/\/shop.example\/cart" is not an origin/],
     [{ accounts: [{ ...ACCOUNT, currency: 'eur' }] }, /accounts\[0\]\.currency must match/],
     [{ accounts: [{ ...ACCOUNT, reportToken: 'short' }] }, /accounts\[0\]\.reportToken/],
     [{ accounts: [ACCOUNT, { ...ACCOUNT, id: 'other' }] }, /accounts\[1\]\.apiKey ".*" is used by another account/],
     [{ accounts: [ACCOUNT], countryHeader: 'bad header!' }, /countryHeader must match/],
-    [{ accounts: [{ ...ACCOUNT, workflow: [] }] }, /config.json: accounts\[0\]\.workflow is not a known key$/],
-    [{ accounts: [ACCOUNT], countryheader: 'cf-ipcountry' }, /config.json: countryheader is not a known key$/],
+    [{ accounts: [{ ...ACCOUNT, workflow: [] }] }, /config.json: accounts\[0\]\.workflow is not a known key; did you mean workflows\?$/],
+    [{ accounts: [ACCOUNT], countryheader: 'cf-ipcountry' }, /config.json: countryheader is not a known key; did you mean countryHeader\?$/],
+    [{ accounts: [ACCOUNT], shops: [] }, /config.json: shops is not a known key$/],
+    // The misspelt key is named, not the required one it stands for.
+    [{ accounts: [{ ...ACCOUNT, origins: undefined, orgins: ['https://shop.example'] }] }, /config.json: accounts\[0\]\.orgins is not a known key; did you mean origins\?$/],
+    ['{\n  "accounts": [],\n}\n', /config.json is not valid JSON: .* at line 3, column 1$/],
+    ['{\n  "accounts": [\n', /config.json is not valid JSON: Unexpected end at line 3, column 1$/],
   ])('stops on a configuration file %j naming the key', (config, pattern) => {
     expect(failure(() => loadSettings(withConfig(config)))).toMatch(pattern);
+  });
+
+  it('takes an origin with a trailing slash or in capitals as browsers send it', () => {
+    const s = loadSettings(withConfig({ accounts: [{ ...ACCOUNT, origins: ['https://Shop.Example/', 'http://localhost:8080', '*'] }] }));
+    expect(s.config.accounts[0]!.origins).toEqual(['https://shop.example', 'http://localhost:8080', '*']);
   });
 
   it('validateConfig freezes what it returns', () => {

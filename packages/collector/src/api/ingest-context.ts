@@ -45,16 +45,10 @@ export function requestContext(ctx: HeaderReader, deps: IngestDeps, account: Acc
 /**
  * Writes rows and the state that goes with them, all or nothing, resolving once they are
  * durable; a failure is a 503 with Retry-After (STORE_UNAVAILABLE, or the spool's own
- * refusal): nothing of the request is kept. Counts the rows that reports leave out
- * (`cartbeacon_events_left_out_total`).
+ * refusal): nothing of the request is kept. (The ingest path counts what reports leave out.)
  */
 export async function writeEvents(deps: IngestDeps, rows: StoredEvent[], state: StateEntry[] = []): Promise<void> {
   await fromStore(deps.writer.insert(rows, { state }));
-  // What reports will leave out, so that a site owner can see how much (/metrics).
-  for (const r of rows) {
-    const reason = r.testMode ? 'test_mode' : r.isBot ? 'bot' : undefined;
-    if (reason) deps.metrics.eventsLeftOut.inc({ reason, channel: r.channel });
-  }
 }
 
 /**

@@ -12,8 +12,8 @@ import type { ErrorCode as EventApiCode } from '@cartbeacon/schema';
  * them in `statusCode`, so they keep the API's names.
  */
 export const ERRORS = {
-  NO_API_KEY: { status: 400, message: 'The request has no apiKey parameter.' },
-  NO_ACCOUNT: { status: 400, message: 'The api key is not associated with an account.' },
+  NO_API_KEY: { status: 400, message: 'The request has no apiKey parameter: give the script tag data-key="your API key" (or the URL ?apiKey=).' },
+  NO_ACCOUNT: { status: 400, message: "The api key is not associated with an account: check the script tag's data-key (or ?apiKey=) against an apiKey of the collector's configuration." },
   NO_DOMAIN_APIKEY_MATCH: { status: 400, message: "The request's Origin is not one of the account's origins." },
   NO_EVENT: { status: 400, message: 'The request body holds no events.' },
   NO_USERID: { status: 400, message: 'An event has no userId.' },

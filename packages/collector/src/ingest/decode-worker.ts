@@ -34,4 +34,4 @@ parentPort!.on('message', ({ id, buffer, ends }: DecodeRequest) => {
   }
   parentPort!.postMessage(reply);
 });
-parentPort!.postMessage({ id: READY, lines: '', keys: '', state: [], failed: [] } satisfies DecodeReply);
+parentPort!.postMessage({ id: READY, lines: '', keys: '', state: [], leftOut: [], failed: [] } satisfies DecodeReply);

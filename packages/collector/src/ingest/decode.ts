@@ -10,6 +10,8 @@ export interface DecodedRecords {
   keys: string;
   /** The vendor state, in order (the last entry for a key wins). */
   state: StateEntry[];
+  /** The rows that reports will leave out: [row number, reason, channel]. */
+  leftOut: RecordRows['leftOut'];
   /** Records that could not be decoded (a bug, never bad input: input was checked before it was spooled). */
   failed: { index: number; message: string; excerpt: string }[];
 }
@@ -20,21 +22,22 @@ export interface DecodedRecords {
  * record after it.
  */
 export function decodeRecords(records: readonly Uint8Array[]): DecodedRecords {
-  const out: RecordRows = { lines: [], keys: [], state: [] };
+  const out: RecordRows = { lines: [], keys: [], state: [], leftOut: [] };
   const failed: DecodedRecords['failed'] = [];
   records.forEach((r, index) => {
     const record = Buffer.from(r.buffer, r.byteOffset, r.byteLength);
-    const { lines, keys, state } = out;
+    const { lines, keys, state, leftOut } = out;
     try {
       // Into a scratch copy, so that a record failing half-way adds nothing.
-      const one: RecordRows = { lines: [], keys: [], state: [] };
+      const one: RecordRows = { lines: [], keys: [], state: [], leftOut: [] };
       decodeRecord(record, one, lines.length);
       for (const line of one.lines) lines.push(line);
       for (const key of one.keys) keys.push(key);
       for (const s of one.state) state.push(s);
+      for (const l of one.leftOut) leftOut.push(l);
     } catch (e) {
       failed.push({ index, message: (e as Error).message, excerpt: record.subarray(0, 200).toString('utf8') });
     }
   });
-  return { lines: out.lines.join('\n'), keys: out.keys.join('\n'), state: out.state, failed };
+  return { lines: out.lines.join('\n'), keys: out.keys.join('\n'), state: out.state, leftOut: out.leftOut, failed };
 }

@@ -2,6 +2,7 @@ import { rowsOfBatch } from '../pipeline/rows.js';
 import type { Store } from '../store/ports.js';
 import type { Metrics } from '../telemetry/metrics.js';
 import type { Ingest } from './ingest.js';
+import { leftOutReason } from './record.js';
 
 /**
  * How long a failed write keeps /readyz at 503 without a success since: long enough for a
@@ -23,6 +24,11 @@ export function directIngest(store: Store, metrics: Metrics): Ingest {
         throw e;
       }
       failure = undefined;
+      // What reports will leave out (repeats among them too: the store does not say which).
+      for (const e of events) {
+        const reason = leftOutReason(e);
+        if (reason) metrics.eventsLeftOut.inc({ reason, channel: e.channel });
+      }
       // One request's events come by one API.
       const channel = events[0]?.channel;
       if (channel) {

@@ -34,11 +34,18 @@ export function stateOfRecord(record: Buffer): StateEntry[] {
   return head === '[]' ? [] : (JSON.parse(head) as StateEntry[]);
 }
 
+/** Why reports leave a stored row out (test mode first). */
+export type LeftOutReason = 'test_mode' | 'bot';
+export const leftOutReason = (e: Pick<StoredEvent, 'testMode' | 'isBot'>): LeftOutReason | undefined =>
+  e.testMode ? 'test_mode' : e.isBot ? 'bot' : undefined;
+
 /** What a load takes of records: rows' lines and key lines (store/event-json.ts), numbered on from `n`. */
 export interface RecordRows {
   lines: string[];
   keys: string[];
   state: StateEntry[];
+  /** The rows reports will leave out: [row number, reason, channel]. */
+  leftOut: [number, LeftOutReason, string][];
 }
 
 /** Adds a record's state, rows and keys to `out`, its rows numbered from `first`; a batch is enriched now. */
@@ -48,16 +55,18 @@ export function decodeRecord(record: Buffer, out: RecordRows, first = out.lines.
   const rest = record.subarray(end < 0 ? record.length : end + 1);
   if (record[0] === BATCH) {
     const { context, refused } = JSON.parse(head) as Omit<EventBatch, 'body'>;
-    for (const row of rowsOfBatch({ context, refused, body: rest })) {
-      out.keys.push(keyLine(row, first + out.lines.length));
-      out.lines.push(eventLine(row));
-    }
+    for (const row of rowsOfBatch({ context, refused, body: rest })) add(out, first, row, eventLine(row));
     return;
   }
   if (head !== '[]') for (const s of JSON.parse(head) as StateEntry[]) out.state.push(s);
   if (!rest.length) return;
-  for (const line of rest.toString('utf8').split('\n')) {
-    out.keys.push(keyLine(JSON.parse(line) as StoredEvent, first + out.lines.length));
-    out.lines.push(line);
-  }
+  for (const line of rest.toString('utf8').split('\n')) add(out, first, JSON.parse(line) as StoredEvent, line);
+}
+
+function add(out: RecordRows, first: number, row: StoredEvent, line: string) {
+  const n = first + out.lines.length;
+  const reason = leftOutReason(row);
+  if (reason) out.leftOut.push([n, reason, row.channel]);
+  out.keys.push(keyLine(row, n));
+  out.lines.push(line);
 }

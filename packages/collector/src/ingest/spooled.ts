@@ -91,7 +91,7 @@ export async function openSpooledIngest(options: SpooledIngestOptions): Promise<
 
   /** Loads records into the store with the position after them (the loader's step, and the stop's). */
   async function load(records: Buffer[], next: SpoolPosition) {
-    const { lines, keys, state, failed } = await decoder.decode(records);
+    const { lines, keys, state, leftOut, failed } = await decoder.decode(records);
     for (const f of failed) {
       metrics.spoolUndecodable.inc();
       logger.error({ record: f.excerpt, reason: f.message }, 'a spool record could not be decoded and is skipped (a bug: please report it)');
@@ -102,6 +102,9 @@ export async function openSpooledIngest(options: SpooledIngestOptions): Promise<
       metrics.eventsStored.inc({ channel }, n.stored);
       metrics.eventsDuplicate.inc({ channel }, n.duplicates);
     }
+    // What reports will leave out of what was stored, so that a site owner can see how much.
+    const repeats = new Set(result.repeats);
+    for (const [n, reason, channel] of leftOut) if (!repeats.has(n)) metrics.eventsLeftOut.inc({ reason, channel });
     forget(state);
     loaded += records.length;
   }

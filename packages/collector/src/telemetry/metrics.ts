@@ -41,7 +41,7 @@ export function createMetrics() {
     eventsRefused: labels('cartbeacon_events_refused_total', 'Events or requests refused, by error code', ['code']),
     eventsLeftOut: labels(
       'cartbeacon_events_left_out_total',
-      'Events accepted that reports leave out, by reason (test_mode, else bot) and API; a re-sent event counts again',
+      'Events stored that reports leave out, by reason (test_mode, else bot) and API',
       ['reason', 'channel'],
     ),
     trackerDropped: new Counter({

@@ -35,7 +35,7 @@ export async function acceptEvents(deps: IngestDeps, request: EventApiRequest): 
   if (!account) throw refuse('NO_ACCOUNT');
   const origin = request.get('origin');
   if (origin && !accounts.allows(account, origin))
-    throw refuse('NO_DOMAIN_APIKEY_MATCH', `Origin ${origin.slice(0, 200)} is not one of the account's origins`);
+    throw refuse('NO_DOMAIN_APIKEY_MATCH', `Origin ${origin.slice(0, 200)} is not one of the account's origins: add it to the account's origins in the collector's configuration`);
 
   const bytes = await readBytes(request);
   const body = parseJson(bytes.toString('utf8'));

@@ -15,7 +15,7 @@ export function accountFor(ctx: Context, accounts: Accounts, key: string | undef
   const account = accounts.byApiKey(key);
   if (!account) throw refuse('UNAUTHENTICATED', 'Unauthenticated: the API key is not one of an account', challenge);
   const origin = ctx.get('origin');
-  if (origin && !accounts.allows(account, origin)) throw refuse('ORIGIN_NOT_ALLOWED', `Origin ${origin.slice(0, 200)} is not one of the account's origins`);
+  if (origin && !accounts.allows(account, origin)) throw refuse('ORIGIN_NOT_ALLOWED', `Origin ${origin.slice(0, 200)} is not one of the account's origins: add it to the account's origins in the collector's configuration`);
   return account;
 }
 

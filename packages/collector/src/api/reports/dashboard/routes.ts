@@ -107,16 +107,16 @@ export function dashboardRoutes(router: Router, deps: DashboardDeps) {
   };
 
   router.get('/dashboard', (ctx) => {
+    // The router takes /dashboard/ here too; relative links would break there: one address only.
+    if (ctx.path.endsWith('/')) {
+      ctx.status = 301;
+      return ctx.redirect(`${dashboardPath(ctx)}${viewQuery(ctx.querystring)}`);
+    }
     const open = sessions.read(ctx);
     if (!open.length) return html(ctx, 200, signInPage({ base: base(ctx), returnTo: viewQuery(ctx.querystring) }));
     const wanted = queryParam(ctx, 'account_id');
     const first = open.find((a) => a.id === wanted);
     html(ctx, 200, dashboardPage({ base: base(ctx), accounts: first ? [first, ...open.filter((a) => a !== first)] : open }));
-  });
-  // Relative links would break under /dashboard/: one address only.
-  router.get('/dashboard/', (ctx) => {
-    ctx.status = 301;
-    ctx.redirect(`${dashboardPath(ctx)}${viewQuery(ctx.querystring)}`);
   });
 
   router.post('/dashboard/sign-in', async (ctx) => {

@@ -156,7 +156,7 @@ async function load() {
       byId('excluded').textContent =
         test_mode + bots + held === 0
           ? 'No test-mode, bot or held events in these dates.'
-          : `Left out of these figures: ${formatCount(test_mode)} test-mode events, ${formatCount(bots)} events from bots, ${formatCount(held)} events held for the visitor's next page.`;
+          : `Left out of these figures: ${events(test_mode, 'test-mode event')}, ${events(bots, 'event')} from bots, ${events(held, 'event')} held for the visitor's next page.`;
     }),
     realtime(mine),
   ];
@@ -164,6 +164,9 @@ async function load() {
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed && current()) fail(failed.reason);
 }
+
+/** "1 event", "2 events". */
+const events = (n: number, noun: string) => `${formatCount(n)} ${noun}${n === 1 ? '' : 's'}`;
 
 async function realtime(mine = generation) {
   const a = await getPanel<CountsAnswer<{ visitors: number; page_views: number }>>(base, 'realtime', queryOf(view));

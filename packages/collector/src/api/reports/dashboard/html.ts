@@ -56,6 +56,9 @@ ${o.message ? `<p class="error" role="alert" id="signin-error">${esc(o.message)}
 </body></html>`;
 }
 
+/** A control with its label above it. */
+const field = (id: string, label: string, control: string) => `<span class="field"><label for="${id}">${label}</label>${control}</span>`;
+
 const option = (value: string, label: string) => `<option value="${esc(value)}">${esc(label)}</option>`;
 
 /** A panel's heading, its table's place (the script fills it) and a note. */
@@ -75,7 +78,7 @@ export function dashboardPage(o: DashboardPageOptions): string {
   const { base, accounts } = o;
   const accountField =
     accounts.length > 1
-      ? `<label>Account <select name="account_id" id="account_id">${accounts.map((a) => option(a.id, a.name)).join('')}</select></label>`
+      ? field('account_id', 'Account', `<select name="account_id" id="account_id">${accounts.map((a) => option(a.id, a.name)).join('')}</select>`)
       : '';
   return `${head(base, 'cartbeacon dashboard', true)}
 <body>
@@ -83,16 +86,16 @@ export function dashboardPage(o: DashboardPageOptions): string {
 <h1>cartbeacon <span class="account" id="account-name">${esc(accounts[0]!.name)}</span></h1>
 <form method="post" action="${base}/dashboard/sign-out"><button type="submit" class="quiet">Sign out</button></form>
 </header>
-<main id="dashboard" data-base="${base}/dashboard" data-accounts="${esc(JSON.stringify(accounts.map((a) => ({ id: a.id, name: a.name }))))}">
+<main id="dashboard" data-base="${base}/dashboard">
 <form id="controls" class="controls" method="get" action="${base}/dashboard" aria-label="What to show">
 ${accountField}
-<label>Dates <select name="date_range" id="date_range">${NAMED_RANGES.map((r) => option(r, RANGE_LABELS[r])).join('')}${option('custom', 'Custom range…')}</select></label>
+${field('date_range', 'Dates', `<select name="date_range" id="date_range">${NAMED_RANGES.map((r) => option(r, RANGE_LABELS[r])).join('')}${option('custom', 'Custom range…')}</select>`)}
 <span id="custom-range" class="custom" hidden>
-<label>From <input type="date" id="from" min="1970-01-01"></label>
-<label>To <input type="date" id="to" min="1970-01-01"></label>
+${field('from', 'From', '<input type="date" id="from" min="1970-01-01">')}
+${field('to', 'To', '<input type="date" id="to" min="1970-01-01">')}
 </span>
-<label>Funnel by <select name="report_type" id="report_type">${Object.keys(REPORT_TYPES).map((t) => option(t, t)).join('')}</select></label>
-<label>Funnel country <input name="country" id="country" size="3" maxlength="2" autocomplete="off" spellcheck="false" placeholder="any" aria-describedby="country-help"></label>
+${field('report_type', 'Funnel by', `<select name="report_type" id="report_type">${Object.keys(REPORT_TYPES).map((t) => option(t, t)).join('')}</select>`)}
+${field('country', 'Funnel country', '<input name="country" id="country" size="3" maxlength="2" autocomplete="off" spellcheck="false" placeholder="any" aria-describedby="country-help">')}
 <span id="country-help" class="visually-hidden">A two-letter country code such as FI; only sessions that landed from there count in the funnel.</span>
 <button type="submit">Apply</button>
 </form>

@@ -27,7 +27,7 @@ const CSP = "default-src 'self'";
 let browser: Browser;
 let server: Server;
 let store: DuckDBStore;
-let data: { remove(): void };
+let data: { path: string; remove(): void };
 let url: string;
 
 beforeAll(async () => {

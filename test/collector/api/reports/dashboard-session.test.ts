@@ -106,7 +106,8 @@ describe('the dashboard\'s sign-in and session', () => {
   });
 
   it('refuses a sign-in or sign-out posted from another site', async () => {
-    for (const headers of [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }]) {
+    const forged: Record<string, string>[] = [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }];
+    for (const headers of forged) {
       const res = await signIn(ACCOUNT.reportToken, {}, headers);
       expect(res.status).toBe(403);
       expect(res.headers.get('set-cookie')).toBeNull();

@@ -21,24 +21,27 @@ const moneyList = `list({'currency': currency, 'value': value::VARCHAR} ORDER BY
 
 /**
  * The headline figures, per bucket when `keys` name columns of `e` (else one row). `e`
- * is a CTE of counted events in the range with at least the columns read here.
+ * is a query of counted events in the range with at least the columns read here; it is
+ * read three times rather than materialised (a copy of its strings costs more than a
+ * scan), and the two distinct counts are apart: DuckDB runs two DISTINCT aggregates of
+ * one GROUP BY several times slower than each on its own.
  */
 function totalsSql(e: string, keys: string[]): string {
   const k = keys.map((c) => `${c}, `).join('');
-  const on = keys.length ? keys.map((c) => `m.${c} IS NOT DISTINCT FROM r.${c}`).join(' AND ') : 'true';
+  const on = (t: string) => (keys.length ? keys.map((c) => `u.${c} IS NOT DISTINCT FROM ${t}.${c}`).join(' AND ') : 'true');
   return `
-WITH e AS MATERIALIZED (${e}),
-m AS (
-  SELECT ${k}count(DISTINCT user_id) AS visitors, count(DISTINCT session_id) AS sessions,
-    count_if(name = 'PAGE_VIEW') AS page_views, count_if(${PURCHASE()}) AS orders
-  FROM e GROUP BY ALL
+WITH u AS (
+  SELECT ${k}count(DISTINCT user_id) AS visitors FROM (${e}) GROUP BY ALL
+), m AS (
+  SELECT ${k}count(DISTINCT session_id) AS sessions, count_if(name = 'PAGE_VIEW') AS page_views, count_if(${PURCHASE()}) AS orders
+  FROM (${e}) GROUP BY ALL
 ), r AS (
   SELECT ${k}${moneyList} AS revenue FROM (
     SELECT ${k}coalesce(currency, $currency) AS currency, sum(total_price) AS value
-    FROM e WHERE ${PURCHASE()} AND total_price IS NOT NULL GROUP BY ALL
+    FROM (${e}) WHERE ${PURCHASE()} AND total_price IS NOT NULL GROUP BY ALL
   ) GROUP BY ALL
 )
-SELECT m.*, r.revenue FROM m LEFT JOIN r ON ${on}`;
+SELECT u.*, m.sessions, m.page_views, m.orders, r.revenue FROM u JOIN m ON ${on('m')} LEFT JOIN r ON ${on('r')}`;
 }
 
 const EVENT_COLUMNS = 'user_id, session_id, name, step, total_price, currency';
@@ -65,16 +68,17 @@ const PAGE_PATH = `CASE WHEN page_url IS NOT NULL THEN coalesce(nullif(regexp_ex
 const LINES = `unnest(from_json(json_extract(data, '$.productList'), '[{"productId":"VARCHAR","price":"VARCHAR","currency":"VARCHAR","quantity":"VARCHAR"}]'))`;
 
 function productsSql(): string {
+  // Only purchases' JSON is read: the data column is the table's widest.
   return `
-WITH r AS (
-  SELECT event_id, name, step, product_id, currency, data FROM events
-  WHERE ${countedEvents()} AND ${inInterval()} AND (name IN ('PRODUCT_VIEW', 'BASKET_OPERATIONS') OR (${PURCHASE()}))
-), va AS (
+WITH va AS (
   SELECT product_id AS product, count_if(name = 'PRODUCT_VIEW') AS views, count_if(name = 'BASKET_OPERATIONS' AND step = 'add') AS adds
-  FROM r WHERE product_id IS NOT NULL AND name <> 'CHECKOUT' GROUP BY 1
+  FROM events
+  WHERE ${countedEvents()} AND ${inInterval()} AND name IN ('PRODUCT_VIEW', 'BASKET_OPERATIONS') AND product_id IS NOT NULL
+  GROUP BY 1
 ), lines AS (
-  SELECT event_id, currency AS event_currency, ${LINES} AS l FROM r WHERE name = 'CHECKOUT'
-), pl AS (
+  SELECT event_id, currency AS event_currency, ${LINES} AS l FROM events
+  WHERE ${countedEvents()} AND ${inInterval()} AND ${PURCHASE()}
+), pl AS MATERIALIZED (
   SELECT l.productId AS product, event_id,
     coalesce(nullif(upper(trim(l.currency)), ''), event_currency, $currency) AS currency,
     TRY_CAST(trim(l.price) AS DECIMAL(18,4)) * coalesce(TRY_CAST(trim(l.quantity) AS DECIMAL(18,4)), 1) AS amount
@@ -97,6 +101,20 @@ ORDER BY purchases DESC, adds DESC, views DESC, product ASC`;
 }
 
 /**
+ * Page views per path, and the distinct visitors of the top paths only: the paths are
+ * ranked by views first (cheap), so that the distinct count reads the top pages' views
+ * rather than every page view.
+ */
+const pagesSql = (pageViews: string) => `
+WITH pv AS (${pageViews}),
+top AS (SELECT page, count(*) AS page_views FROM pv GROUP BY page ORDER BY page_views DESC, page ASC NULLS LAST LIMIT $limit),
+v AS (
+  SELECT pv.page, count(DISTINCT pv.user_id) AS visitors FROM pv SEMI JOIN top ON pv.page IS NOT DISTINCT FROM top.page GROUP BY pv.page
+)
+SELECT top.page, top.page_views, v.visitors FROM top JOIN v ON top.page IS NOT DISTINCT FROM v.page
+ORDER BY page_views DESC, page ASC NULLS LAST`;
+
+/**
  * Sessions by landing, as the funnel finds them (reports.ts, funnelSql): one pass per
  * session over the range and the look-back before it, then the stages over all, the top
  * (source, medium) pairs and campaigns, each with the orders and revenue of its sessions.
@@ -105,20 +123,32 @@ function acquisitionSql(scaled: boolean): string {
   const order = scaled ? ORDER_SCALED : ORDER_WIDE;
   const ranked = (key: string, cols: string) =>
     `row_number() OVER (ORDER BY count(*) DESC, ${cols.split(', ').map((c) => `${c} ASC NULLS LAST`).join(', ')}) AS rank, ${key}`;
+  // The landing's source, medium and campaign as one struct: one arg_min_null instead of
+  // three, measured at less than half the time over 10 million events.
+  // The purchases' revenue by landing: purchases are few, so their sessions' landings are
+  // found again on their own (a semi-join on the purchases' sessions) rather than carried
+  // through every session of the pass above.
   return `
 WITH s AS MATERIALIZED (
+  SELECT l.source, l.medium, l.campaign, reached, orders FROM (
+    SELECT arg_min_null({'source': source, 'medium': medium, 'campaign': campaign}, ${order}) AS l,
+      ${REACHED} AS reached, count_if(ts >= $start AND ${PURCHASE()}) AS orders
+    FROM events
+    WHERE ${countedEvents()} AND ts >= $from AND ts < $end
+    GROUP BY session_id
+    HAVING max(ts) >= $start
+  )
+), pp AS MATERIALIZED (
+  SELECT session_id, coalesce(currency, $currency) AS currency, total_price AS value FROM events
+  WHERE ${countedEvents()} AND ${inInterval()} AND ${PURCHASE()} AND total_price IS NOT NULL
+), land AS (
   SELECT session_id,
-    arg_min_null(source, ${order}) AS source, arg_min_null(medium, ${order}) AS medium, arg_min_null(campaign, ${order}) AS campaign,
-    ${REACHED} AS reached, count_if(ts >= $start AND ${PURCHASE()}) AS orders
+    arg_min_null(source, ${order}) AS source, arg_min_null(medium, ${order}) AS medium, arg_min_null(campaign, ${order}) AS campaign
   FROM events
-  WHERE ${countedEvents()} AND ts >= $from AND ts < $end
+  WHERE ${countedEvents()} AND ts >= $from AND ts < $end AND session_id IN (SELECT session_id FROM pp)
   GROUP BY session_id
-  HAVING max(ts) >= $start
-), p AS MATERIALIZED (
-  SELECT s.source, s.medium, s.campaign, coalesce(e.currency, $currency) AS currency, sum(e.total_price) AS value
-  FROM events e JOIN s ON e.session_id = s.session_id
-  WHERE ${countedEvents('e.')} AND ${inInterval('e.')} AND ${PURCHASE('e.')} AND e.total_price IS NOT NULL
-  GROUP BY ALL
+), p AS (
+  SELECT land.source, land.medium, land.campaign, pp.currency, pp.value FROM pp JOIN land ON pp.session_id = land.session_id
 ), src AS (
   SELECT ${ranked('source AS key, medium', 'source, medium')}, count(*) AS sessions, sum(orders) AS orders
   FROM s GROUP BY source, medium QUALIFY rank <= $limit
@@ -128,7 +158,7 @@ WITH s AS MATERIALIZED (
 ), rs AS (
   SELECT source, medium, ${moneyList} AS revenue FROM (SELECT source, medium, currency, sum(value) AS value FROM p GROUP BY ALL) GROUP BY ALL
 ), rc AS (
-  SELECT campaign, ${moneyList} AS revenue FROM (SELECT campaign, currency, sum(value) AS value FROM p GROUP BY ALL) GROUP BY ALL
+  SELECT campaign, ${moneyList} AS revenue FROM (SELECT campaign, currency, sum(value) AS value FROM p WHERE campaign IS NOT NULL GROUP BY ALL) GROUP BY ALL
 )
 SELECT 0 AS kind, 0 AS rank, NULL AS key, NULL AS medium, count(*) AS sessions, sum(orders) AS orders, NULL AS revenue,
   count_if(reached & 1 <> 0) AS product_views, count_if(reached & 2 <> 0) AS add_to_cart,
@@ -185,12 +215,7 @@ export function createDuckDBDashboard(instance: DuckDBInstance): DashboardMethod
     },
 
     async topPages(q) {
-      const rows = await run(
-        `SELECT page, count(*) AS page_views, count(DISTINCT user_id) AS visitors
-         FROM (${counted(`${PAGE_PATH} AS page, user_id`)} AND name = 'PAGE_VIEW')
-         GROUP BY page ORDER BY page_views DESC, page ASC NULLS LAST LIMIT $limit`,
-        rangeParams(q, { limit: q.limit }),
-      );
+      const rows = await run(pagesSql(`${counted(`${PAGE_PATH} AS page, user_id`)} AND name = 'PAGE_VIEW'`), rangeParams(q, { limit: q.limit }));
       return rows.map((r) => ({ page: (r.page as string | null) ?? null, pageViews: num(r.page_views), visitors: num(r.visitors) }));
     },
 

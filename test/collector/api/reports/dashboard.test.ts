@@ -39,7 +39,8 @@ describe('the dashboard\'s panels (GET /dashboard/api/…)', () => {
     f = await reportFixture();
     cookie[SHOP.id] = await signIn(f.c.url, SHOP.reportToken);
     cookie[RECENT.id] = await signIn(f.c.url, RECENT.reportToken);
-  }, 180_000);
+    // The traffic goes in over HTTP: a minute or two on a busy machine.
+  }, 300_000);
   afterAll(() => f?.c.close());
 
   const get = (path: string, account: AccountConfig = SHOP) => fetch(`${f.c.url}${path}`, { headers: { cookie: cookie[account.id]! } });

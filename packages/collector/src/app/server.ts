@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { openSpooledIngest } from '../ingest/spooled.js';
 import type { Ingest } from '../ingest/ingest.js';
 import { createMetrics } from '../telemetry/metrics.js';
+import { loadSessionSecret } from '../config/session-secret.js';
 import type { Store } from '../store/ports.js';
 
 export interface ServerOptions {
@@ -51,7 +52,8 @@ export async function startServer(settings: Readonly<Settings>, options: ServerO
   let app: CollectorApp;
   let root: Koa;
   try {
-    app = createApp({ config: settings.config, store, ingest, metrics, logger, demoShop: options.demoShop });
+    const sessionSecret = loadSessionSecret(settings.dataDir);
+    app = createApp({ config: settings.config, store, ingest, metrics, logger, demoShop: options.demoShop, sessionSecret });
     root = options.wrap ? options.wrap(app) : app;
   } catch (e) {
     await ingest.close();

@@ -38,7 +38,7 @@ export const DEFAULTS = {
   reuse: process.env.BENCH_REUSE === '1',
 };
 
-const ACCOUNT = {
+export const ACCOUNT = {
   id: '7b1f3c9e-2f4d-4a8e-9c1b-5d6e7f8a9b0c',
   name: 'Bench shop',
   apiKey: 'bench-public-ingest-key',
@@ -51,7 +51,7 @@ const ACCOUNT = {
 /** Page views per hour of day in seed 000's example: the daily rhythm of the sessions. */
 const HOURS = [554, 575, 594, 699, 1689, 3219, 3792, 3424, 2791, 2483, 2412, 2337, 2082, 1767, 1278, 1098, 979, 887, 834, 764, 687, 648, 576, 589];
 
-const median = (xs) => {
+export const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
@@ -157,7 +157,11 @@ export async function generate(store, { events, days, firstDay }) {
         CASE WHEN f = 4 THEN 'O' || i END,
         -- The landing page has the session's source; pages after it were reached from the shop itself.
         CASE WHEN k = 0 THEN source ELSE 'Direct' END, CASE WHEN k = 0 THEN medium END, CASE WHEN k = 0 THEN campaign END,
-        device, browser, os, NULL, device_class, is_bot, country, 'fi', test_mode, false, 'events', '{}'
+        device, browser, os, NULL, device_class, is_bot, country, 'fi', test_mode, false, 'events',
+        -- A checkout carries its product lines, as the event API sends them (the dashboard's top products read them).
+        CASE WHEN f > 0 THEN format('{{"productList":[{{"productId":"P{}","price":{},"quantity":{}}},{{"productId":"P{}","price":"{}"}}]}}',
+          hash(i, 'line1') % 5000, 10 + hash(i, 'line1') % 9000 / 100, 1 + hash(i, 'q') % 3, hash(i, 'line2') % 5000, (5 + hash(i, 'line2') % 4000 / 100)::DECIMAL(10,2))
+          ELSE '{}' END
       FROM x`,
       { account: ACCOUNT.id },
     );
@@ -170,7 +174,7 @@ export async function generate(store, { events, days, firstDay }) {
 }
 
 /** What the store holds. */
-async function describeStore(store) {
+export async function describeStore(store) {
   const c = await store.connect();
   try {
     return (

@@ -1,6 +1,7 @@
 export { createApp } from './app/app.js';
 export type { AppOptions, CollectorApp } from './app/app.js';
 export { loadSettings, validateConfig, demoAccount, ConfigError } from './config/config.js';
+export { loadSessionSecret } from './config/session-secret.js';
 export type { AccountConfig, ConfigFile, Settings, Storage, Env } from './config/config.js';
 export { startServer } from './app/server.js';
 export type { RunningServer, ServerOptions } from './app/server.js';

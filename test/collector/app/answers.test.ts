@@ -111,6 +111,13 @@ describe('what the collector answers', () => {
     expect(html).toContain('href="/start.css"');
   });
 
+  it('sends the dashboard, its files and its JSON with the same headers', async () => {
+    for (const path of ['/dashboard', '/dashboard/api/totals']) {
+      const res = await fetch(`${url}${path}`);
+      expect([path, res.headers.get('content-security-policy'), res.headers.get('x-frame-options')]).toEqual([path, PAGE_CSP, 'DENY']);
+    }
+  });
+
   it('marks the reports not to be stored by any cache, answered or refused', async () => {
     const auth = { authorization: `Bearer ${ACCOUNT.reportToken}` };
     const funnel = await fetch(`${url}/api/funnel?account_id=${ACCOUNT.id}&report_type=Source&date_range=today`, { headers: auth });

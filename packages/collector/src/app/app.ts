@@ -15,6 +15,7 @@ import { eventApiFastPath } from '../api/events/fast-path.js';
 import { davinciRoutes } from '../api/davinci/route.js';
 import { keyRoutes } from '../api/events/key.js';
 import { reportRoutes } from '../api/reports/route.js';
+import { dashboardRoutes } from '../api/reports/dashboard/routes.js';
 import { trackerRoutes } from '../api/site/tracker.js';
 import { yespoRoutes } from '../api/yespo/route.js';
 import { keyedLock } from '../api/vendor/keyed-lock.js';
@@ -52,6 +53,14 @@ export interface AppOptions {
    * per-client rate limit. @defaultValue none: the connection's peer is the client
    */
   clientIpHeader?: string;
+  /**
+   * Signs the dashboard's session cookies, with each account's report token; keep it
+   * across restarts (`startServer` keeps one in the data dir). @defaultValue none: the
+   * report tokens alone
+   */
+  sessionSecret?: string | Buffer;
+  /** The built dashboard front-end's directory. @defaultValue the @cartbeacon/dashboard package's dist */
+  dashboardDir?: string;
 }
 
 export interface CollectorApp extends Koa {
@@ -108,8 +117,14 @@ export function createApp(options: AppOptions): CollectorApp {
   const vendor = { ...ingest, state: path.state, lock: keyedLock() };
   yespoRoutes(router, vendor);
   davinciRoutes(router, vendor);
-  // The funnel and workflow sidedata reports.
+  // The funnel and workflow sidedata reports, and the dashboard that shows them.
   reportRoutes(router, { accounts, reports: store });
+  dashboardRoutes(router, {
+    accounts,
+    reports: store,
+    ...(options.sessionSecret !== undefined ? { sessionSecret: options.sessionSecret } : {}),
+    ...(options.dashboardDir !== undefined ? { assetsDir: options.dashboardDir } : {}),
+  });
   trackerRoutes(router, options.trackerDir);
   app.use(router.routes());
   app.use(router.allowedMethods());

@@ -49,6 +49,7 @@ export function settingsFromArgs(args: string[], env: Env = process.env as Env):
 export function describeStart(settings: Readonly<Settings>, url: string, demoShop?: string): string {
   const lines = [`cartbeacon collector on ${url} (${settings.storage}, data in ${settings.dataDir})`];
   if (demoShop) lines.push(`demo shop: ${url}${demoShop}`);
+  lines.push(`dashboard: ${url}/dashboard (sign in with an account's reportToken${settings.demo ? ', the demo account\'s is below' : ''})`);
   for (const a of settings.config.accounts) {
     lines.push(`account "${a.name}" id=${a.id}`);
     lines.push(`  apiKey (public, data-key)  ${a.apiKey}`);

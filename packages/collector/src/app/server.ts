@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { openSpooledIngest } from '../ingest/spooled.js';
 import type { Ingest } from '../ingest/ingest.js';
 import { createMetrics } from '../telemetry/metrics.js';
+import { loadSessionSecret } from '../config/session-secret.js';
 import type { Store } from '../store/ports.js';
 import { createHttpServer } from './http-server.js';
 
@@ -54,6 +55,7 @@ export async function startServer(settings: Readonly<Settings>, options: ServerO
   let app: CollectorApp;
   let root: Koa;
   try {
+    const sessionSecret = loadSessionSecret(settings.dataDir);
     app = createApp({
       config: settings.config,
       store,
@@ -61,6 +63,7 @@ export async function startServer(settings: Readonly<Settings>, options: ServerO
       metrics,
       logger,
       demoShop: options.demoShop,
+      sessionSecret,
       rateLimits: settings.rateLimits,
       clientIpHeader: settings.clientIpHeader,
     });

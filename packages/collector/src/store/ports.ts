@@ -1,6 +1,19 @@
 import type { StateEntry, StoredEvent } from './event.js';
 import type {
+  Acquisition,
+  ExcludedCounts,
   FunnelQuery,
+  HeatmapCell,
+  HeatmapQuery,
+  PageRow,
+  ProductRow,
+  RangeQuery,
+  Realtime,
+  RealtimeQuery,
+  TimeSeriesPoint,
+  TimeSeriesQuery,
+  TopQuery,
+  Totals,
   FunnelRow,
   InteractionQuery,
   InteractionStats,
@@ -95,6 +108,27 @@ export interface ReportQueries {
   interaction(query: InteractionQuery): Promise<InteractionStats>;
 }
 
+/**
+ * The dashboard's panels: every figure counted by the store over counted events, as the
+ * funnel counts them (store/queries.ts defines each).
+ */
+export interface DashboardQueries {
+  /** Visitors, sessions, page views, orders and revenue of a range. */
+  totals(query: RangeQuery): Promise<Totals>;
+  /** The same per local hour or day; buckets without a counted event are left out. */
+  timeSeries(query: TimeSeriesQuery): Promise<TimeSeriesPoint[]>;
+  /** Page views per local weekday and hour. */
+  heatmap(query: HeatmapQuery): Promise<HeatmapCell[]>;
+  topPages(query: TopQuery): Promise<PageRow[]>;
+  topProducts(query: TopQuery): Promise<ProductRow[]>;
+  /** Sessions by landing: the funnel's stages, top sources and campaigns. */
+  acquisition(query: TopQuery): Promise<Acquisition>;
+  /** Visitors, sessions and page views since an instant. */
+  realtime(query: RealtimeQuery): Promise<Realtime>;
+  /** What the reports left out of the range: test mode, bots, held events. */
+  excluded(query: RangeQuery): Promise<ExcludedCounts>;
+}
+
 /** Whether the store answers (`/readyz`). */
 export interface Health {
   readonly kind: string;
@@ -103,7 +137,7 @@ export interface Health {
 }
 
 /** A whole store: every port, and its lifecycle. */
-export interface Store extends EventWriter, EventLoader, StateReader, EventReader, ReportQueries, Health {
+export interface Store extends EventWriter, EventLoader, StateReader, EventReader, ReportQueries, DashboardQueries, Health {
   /** Finishes pending writes and closes. */
   close(): Promise<void>;
 }

@@ -2,7 +2,7 @@ import { ACCOUNT, startCollector } from '../../../helpers/collector.js';
 import type { TestCollector } from '../../../helpers/collector.js';
 import type { AccountConfig } from '@cartbeacon/collector';
 import { countedEvents } from './model.js';
-import type { ModelEvent, ModelStats, GoalSpec } from './model.js';
+import type { LeftOut, ModelEvent, ModelStats, GoalSpec } from './model.js';
 import { deliver, generateTraffic } from './generate-traffic.js';
 
 export const TZ = ACCOUNT.timezone; // Europe/Helsinki
@@ -69,6 +69,9 @@ export interface ReportFixture {
   /** Counted events of SHOP and RECENT, by the independent calculation. */
   shop: ModelEvent[];
   recent: ModelEvent[];
+  /** Stored events of SHOP and RECENT that no report counts (test mode, bots, held). */
+  shopLeft: LeftOut[];
+  recentLeft: LeftOut[];
   stats: ModelStats;
   /** GETs a report path with the account's Bearer token (or the given Authorization). */
   get(path: string, init?: { token?: string | null; authorization?: string }): Promise<Response>;
@@ -107,6 +110,8 @@ export async function reportFixture(): Promise<ReportFixture> {
     c,
     shop: shop.events,
     recent: rec.events,
+    shopLeft: shop.left,
+    recentLeft: rec.left,
     stats: shop.stats,
     get(path, init = {}) {
       const account = accountOf(path);

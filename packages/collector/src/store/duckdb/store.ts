@@ -8,6 +8,7 @@ import { loadBatchOf } from '../event-json.js';
 import type { LoadBatch, LoadResult, Store } from '../ports.js';
 import { loadBatch, PRUNE_RECENT_IDS } from './load.js';
 import { createDuckDBReports } from './reports.js';
+import { createDuckDBDashboard } from './dashboard.js';
 import { EVENT_SELECT, eventOf } from './rows.js';
 import { loadedPosition, migrate } from './schema.js';
 import { readState, STATE_STAGING } from './state.js';
@@ -149,6 +150,8 @@ export async function createDuckDBStore(options: DuckDBStoreOptions): Promise<Du
     connect: () => instance.connect(),
     // The report queries (funnel, workflow sidedata).
     ...createDuckDBReports(instance),
+    // The dashboard's panels.
+    ...createDuckDBDashboard(instance),
     load(batch) {
       if (closed) return Promise.reject(new Error('the store is closed'));
       return onWriter(() => load(batch)).finally(() => {

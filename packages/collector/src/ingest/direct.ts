@@ -24,11 +24,12 @@ export function directIngest(store: Store, metrics: Metrics): Ingest {
         throw e;
       }
       failure = undefined;
-      // What reports will leave out (repeats among them too: the store does not say which).
-      for (const e of events) {
-        const reason = leftOutReason(e);
+      // What reports will leave out of what was stored.
+      const repeats = new Set(result.repeats);
+      events.forEach((e, i) => {
+        const reason = repeats.has(i) ? undefined : leftOutReason(e);
         if (reason) metrics.eventsLeftOut.inc({ reason, channel: e.channel });
-      }
+      });
       // One request's events come by one API.
       const channel = events[0]?.channel;
       if (channel) {

@@ -42,6 +42,8 @@ export interface InsertResult {
    * repeats are known only once loaded: there it counts every event acknowledged.
    */
   inserted: number;
+  /** The indexes, among the events given, of the repeats, where the store knows them then (not behind a spool). */
+  repeats?: number[];
 }
 
 /** The event log: where every API's events (and the vendor state that goes with them) are written. */

@@ -5,7 +5,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { groupCommit } from '../group-commit.js';
 import type { StateEntry, StoredEvent } from '../event.js';
 import { loadBatchOf } from '../event-json.js';
-import type { LoadBatch, LoadResult, Store } from '../ports.js';
+import type { InsertResult, LoadBatch, LoadResult, Store } from '../ports.js';
 import { loadBatch, PRUNE_RECENT_IDS } from './load.js';
 import { createDuckDBReports } from './reports.js';
 import { createDuckDBDashboard } from './dashboard.js';
@@ -97,13 +97,18 @@ export async function createDuckDBStore(options: DuckDBStoreOptions): Promise<Du
     return result;
   }
 
-  /** Direct inserts of a group in one load; answers, per write, how many of its events were new. */
-  async function commit(writes: Write[]): Promise<number[]> {
+  /** Direct inserts of a group in one load; answers, per write, how many of its events were new and which were repeats. */
+  async function commit(writes: Write[]): Promise<InsertResult[]> {
     const events = writes.flatMap((w) => w.events);
     const { repeats } = await load({ ...loadBatchOf(events), state: writes.flatMap((w) => w.state) });
     const repeated = new Set(repeats);
     let at = 0;
-    return writes.map((w) => w.events.reduce((n) => n + (repeated.has(at++) ? 0 : 1), 0));
+    return writes.map((w) => {
+      const mine: number[] = [];
+      w.events.forEach((_, i) => repeated.has(at + i) && mine.push(i));
+      at += w.events.length;
+      return { inserted: w.events.length - mine.length, repeats: mine };
+    });
   }
 
   // Checkpoints leave the request path: DuckDB would run one inside the COMMIT that
@@ -163,8 +168,8 @@ export async function createDuckDBStore(options: DuckDBStoreOptions): Promise<Du
     insert(events, options) {
       if (closed) return Promise.reject(new Error('the store is closed'));
       const state = options?.state ?? [];
-      if (!events.length && !state.length) return Promise.resolve({ inserted: 0 });
-      return writes.add([{ events, state }]).then(([inserted]) => ({ inserted: inserted! }));
+      if (!events.length && !state.length) return Promise.resolve({ inserted: 0, repeats: [] });
+      return writes.add([{ events, state }]).then(([result]) => result!);
     },
     getState: (accountId, kind, key) => readState(reader, accountId, kind, key),
     async events(accountId, { limit = 100000 } = {}) {

@@ -32,6 +32,7 @@ parentPort!.on('message', ({ id, buffer, ends }: DecodeRequest) => {
   } catch (e) {
     reply = { id, error: (e as Error).message };
   }
-  parentPort!.postMessage(reply);
+  // The lines go over without a copy: the main thread never holds them as strings.
+  parentPort!.postMessage(reply, 'lines' in reply ? [reply.lines.buffer as ArrayBuffer, reply.keys.buffer as ArrayBuffer] : []);
 });
-parentPort!.postMessage({ id: READY, lines: '', keys: '', state: [], leftOut: [], failed: [] } satisfies DecodeReply);
+parentPort!.postMessage({ id: READY, lines: new Uint8Array(), keys: new Uint8Array(), state: [], leftOut: [], failed: [] } satisfies DecodeReply);

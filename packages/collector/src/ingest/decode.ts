@@ -1,13 +1,14 @@
 import type { StateEntry } from '../store/event.js';
+import { linesBytes } from '../store/event-json.js';
 import { decodeRecord } from './record.js';
 import type { RecordRows } from './record.js';
 
 /** What a batch of spool records holds for the store. */
 export interface DecodedRecords {
-  /** The rows as JSON lines, newline-separated; '' for none. */
-  lines: string;
+  /** The rows as JSON lines, newline-separated, UTF-8; empty for none. */
+  lines: Uint8Array;
   /** Their keys, a line each, in the same order (store/event-json.ts keyLine). */
-  keys: string;
+  keys: Uint8Array;
   /** The vendor state, in order (the last entry for a key wins). */
   state: StateEntry[];
   /** The rows that reports will leave out: [row number, reason, channel]. */
@@ -39,5 +40,5 @@ export function decodeRecords(records: readonly Uint8Array[]): DecodedRecords {
       failed.push({ index, message: (e as Error).message, excerpt: record.subarray(0, 200).toString('utf8') });
     }
   });
-  return { lines: out.lines.join('\n'), keys: out.keys.join('\n'), state: out.state, leftOut: out.leftOut, failed };
+  return { lines: linesBytes(out.lines), keys: linesBytes(out.keys), state: out.state, leftOut: out.leftOut, failed };
 }

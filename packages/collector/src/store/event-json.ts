@@ -69,8 +69,16 @@ export function keyLine(e: Pick<StoredEvent, 'accountId' | 'eventId' | 'ts' | 'r
   return LONE.test(line) ? keyLine({ ...e, accountId: wf(e.accountId), eventId: wf(e.eventId), channel: wf(e.channel), userId: wf(e.userId) }, n) : line;
 }
 
+const utf8 = new TextEncoder();
+
+/**
+ * JSON lines as a load takes them: UTF-8 in a buffer of their own (never a slice of a
+ * shared pool), so that a thread can hand them over without a copy.
+ */
+export const linesBytes = (lines: readonly string[]): Uint8Array => utf8.encode(lines.join('\n'));
+
 /** A load's lines and keys for rows (the direct writes, tools and tests). */
-export const loadBatchOf = (events: readonly StoredEvent[]): { lines: string; keys: string } => ({
-  lines: events.map(eventLine).join('\n'),
-  keys: events.map((e, n) => keyLine(e, n)).join('\n'),
+export const loadBatchOf = (events: readonly StoredEvent[]): { lines: Uint8Array; keys: Uint8Array } => ({
+  lines: linesBytes(events.map(eventLine)),
+  keys: linesBytes(events.map((e, n) => keyLine(e, n))),
 });

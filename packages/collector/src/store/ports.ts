@@ -57,14 +57,14 @@ export interface EventWriter {
 
 /** A batch of the spool for a bulk load. */
 export interface LoadBatch {
-  /** The rows as JSON lines (store/event-json.ts eventLine), newline-separated; '' for none. */
-  lines: string;
+  /** The rows as JSON lines (store/event-json.ts eventLine), newline-separated, UTF-8; empty for none. */
+  lines: Uint8Array;
   /**
    * Each row's key line (store/event-json.ts keyLine: number, account, event id, times,
-   * channel, visitor, whether it releases held events), in the same order: what a store
-   * needs to find repeats and releases without reading the wide rows twice.
+   * channel, visitor, whether it releases held events), in the same order, UTF-8: what a
+   * store needs to find repeats and releases without reading the wide rows twice.
    */
-  keys: string;
+  keys: Uint8Array;
   /** Vendor state committed with them, in order (the last entry for a key wins). */
   state: StateEntry[];
   /** The spool position after the batch, committed in the same transaction. */

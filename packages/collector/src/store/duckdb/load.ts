@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { StateEntry } from '../event.js';
 import type { LoadResult } from '../ports.js';
@@ -86,6 +86,23 @@ async function releaseHeld(c: DuckDBConnection) {
     WHERE events.held AND events.account_id = p.account_id AND events.user_id = p.user_id AND events.ts < p.ts`);
 }
 
+/** JSON lines less those numbered in `skip` (ascending). */
+function withoutLines(lines: Uint8Array, skip: readonly number[]): Uint8Array {
+  const bytes = Buffer.from(lines.buffer, lines.byteOffset, lines.byteLength);
+  const kept: Buffer[] = [];
+  const newline = Buffer.from('\n');
+  let n = 0;
+  let next = 0;
+  for (let start = 0; start <= bytes.length; n++) {
+    const nl = bytes.indexOf(0x0a, start);
+    const end = nl < 0 ? bytes.length : nl;
+    if (skip[next] === n) next++;
+    else kept.push(...(kept.length ? [newline] : []), bytes.subarray(start, end));
+    start = end + 1;
+  }
+  return Buffer.concat(kept);
+}
+
 /** Where a load's lines and keys are written for DuckDB to read them itself. */
 export interface LoadFiles {
   lines: string;
@@ -102,13 +119,14 @@ export interface LoadFiles {
 export async function loadBatch(
   c: DuckDBConnection,
   files: LoadFiles,
-  batch: { lines: string; keys: string; state: StateEntry[]; position?: string },
+  batch: { lines: Uint8Array; keys: Uint8Array; state: StateEntry[]; position?: string },
 ): Promise<LoadResult> {
   const result: LoadResult = { stored: 0, duplicates: 0, byChannel: {}, repeats: [] };
-  if (batch.lines) await writeFile(files.keys, batch.keys);
+  const rows = batch.lines.byteLength > 0;
+  if (rows) await writeFile(files.keys, batch.keys);
   await c.run('BEGIN TRANSACTION');
   try {
-    if (batch.lines) {
+    if (rows) {
       await c.run(KEYS(files.keys));
       await markRepeats(c);
       const counts = await c.runAndReadAll(
@@ -125,8 +143,7 @@ export async function loadBatch(
       }
       if (result.stored) {
         // Mostly every row is new and the lines go as they are; else the repeats are left out here.
-        const skip = new Set(result.repeats);
-        await writeFile(files.lines, skip.size ? batch.lines.split('\n').filter((_, i) => !skip.has(i)).join('\n') : batch.lines);
+        await writeFile(files.lines, result.repeats.length ? withoutLines(batch.lines, result.repeats) : batch.lines);
         await c.run(`INSERT INTO events ${selectFromLines(files.lines)}`);
         await releaseHeld(c);
       }
@@ -138,5 +155,8 @@ export async function loadBatch(
   } catch (e) {
     await c.run('ROLLBACK').catch(() => {});
     throw e;
+  } finally {
+    // They may be in memory: held no longer than the load.
+    if (rows) await Promise.all([rm(files.lines, { force: true }), rm(files.keys, { force: true })]);
   }
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -44,6 +44,13 @@ export interface DuckDBStoreOptions {
    * start). @defaultValue 16 MiB
    */
   idleCheckpointMinBytes?: number;
+  /**
+   * Where a load's rows and keys are written for DuckDB to read them (for the length of
+   * one load). In memory, they cost the disk nothing, so that the spool's syncs do not wait
+   * behind them; a directory that refuses them (full, read-only) gives way to the data dir.
+   * @defaultValue a new directory in /dev/shm where there is one, else the data dir
+   */
+  loadDir?: string;
 }
 
 const SELECT_EVENTS = `SELECT ${EVENT_SELECT} FROM events WHERE account_id = $account ORDER BY ts, event_id LIMIT $limit`;
@@ -82,13 +89,22 @@ export async function createDuckDBStore(options: DuckDBStoreOptions): Promise<Du
   await migrate(writer);
   await writer.run(STATE_STAGING);
   const reader = await instance.connect();
-  /** Where a load's rows and keys are written for DuckDB to read them itself. */
-  const files = { lines: join(options.dataDir, '.load.ndjson'), keys: join(options.dataDir, '.load-keys.ndjson') };
+  const onDisk = loadFiles(options.dataDir);
+  let loadDir = options.loadDir ?? memoryDir();
+  let files = loadDir ? loadFiles(loadDir) : onDisk;
 
   let pruned = 0;
   /** A load on the writer connection; the recent ids past their week are forgotten now and then. */
   async function load(batch: LoadBatch): Promise<LoadResult> {
-    const result = await loadBatch(writer, files, batch);
+    let result: LoadResult;
+    try {
+      result = await loadBatch(writer, files, batch);
+    } catch (e) {
+      if (files === onDisk || !FILE_REFUSED.has((e as NodeJS.ErrnoException).code ?? '')) throw e;
+      // Nothing was committed: the same load again, its files in the data dir from now on.
+      files = onDisk;
+      result = await loadBatch(writer, files, batch);
+    }
     if (Date.now() - pruned > 3_600_000) {
       pruned = Date.now();
       // The load is committed: a failed prune must not make it look failed (it would be loaded again).
@@ -192,7 +208,42 @@ export async function createDuckDBStore(options: DuckDBStoreOptions): Promise<Du
         writer.closeSync();
         reader.closeSync();
         instance.closeSync();
+        if (loadDir && !options.loadDir) rmSync(loadDir, { recursive: true, force: true });
+        loadDir = undefined;
       }
     },
   };
 }
+
+/** The files of a load in `dir`. */
+const loadFiles = (dir: string) => ({ lines: join(dir, '.load.ndjson'), keys: join(dir, '.load-keys.ndjson') });
+
+/** The errors of a load directory that cannot take its files, after which the data dir does. */
+const FILE_REFUSED = new Set(['ENOSPC', 'EACCES', 'EROFS', 'ENOENT', 'EDQUOT', 'EPERM']);
+
+const SHM = '/dev/shm';
+
+/**
+ * A new directory of this store's in memory (/dev/shm), or undefined where there is none.
+ * Its name holds the pid, so that those of processes gone (a kill -9) are removed here.
+ */
+function memoryDir(): string | undefined {
+  try {
+    for (const name of readdirSync(SHM)) {
+      const pid = Number(/^cartbeacon-load-(\d+)-/.exec(name)?.[1]);
+      if (pid && !alive(pid)) rmSync(join(SHM, name), { recursive: true, force: true });
+    }
+    return mkdtempSync(join(SHM, `cartbeacon-load-${process.pid}-`));
+  } catch {
+    return undefined;
+  }
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};

@@ -1,17 +1,20 @@
 #!/usr/bin/env node
 /**
- * `npm start`: the collector on PORT (8080) with its DuckDB store in CARTBEACON_DATA_DIR
- * (./data), the demo account from the data dir, and the demo shop at /shop/ sending
- * its events to it. Prints the account's keys.
+ * `npm start` (after scripts/start.mjs checked the port and built): the collector on PORT
+ * (8080) of HOST (127.0.0.1 for the demo) with its DuckDB store in CARTBEACON_DATA_DIR
+ * (./data), the demo account from the data dir, and the demo shop at /shop/ sending its
+ * events to it. Prints the account's keys.
  *
  * The same environment and options as `cartbeacon serve` (--port, --host, --data-dir,
- * --config, --storage). `startDemo()` is what the shop's browser test starts.
+ * --config, --storage), and the same checks: a failed start says what to change in one
+ * line and leaves no data dir it made behind. `startDemo()` is what the shop's browser test starts.
  */
 import { createServer } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import Koa from 'koa';
 import mount from 'koa-mount';
-import { ConfigError, describeStart, settingsFromArgs, startServer } from '@cartbeacon/collector';
+import { describeStart, envFromArgs, oneLine, startChecked, startServer } from '@cartbeacon/collector';
+import { DEMO_HOST } from './demo-defaults.mjs';
 import { createShop } from './shop/shop.mjs';
 
 /** Where the demo shop is mounted. */
@@ -55,8 +58,14 @@ function withDemoOrigins(settings) {
  * @param {boolean} [options.handleSignals] stop on SIGTERM / SIGINT (default true)
  * @returns the running server (url, store, stop()), its settings and the demo account
  */
-export async function startDemo({ args = [], env = process.env, print = (text) => process.stdout.write(text + '\n'), ...serverOptions } = {}) {
-  let settings = settingsFromArgs(args, env);
+export function startDemo({ args = [], env = process.env, print = (text) => process.stdout.write(text + '\n'), ...serverOptions } = {}) {
+  const demoEnv = envFromArgs(args, env);
+  if (!demoEnv.HOST) demoEnv.HOST = DEMO_HOST;
+  return startChecked(demoEnv, (settings) => startWithShop(settings, print, serverOptions));
+}
+
+/** The collector with the shop mounted, on settings that passed the start's checks. */
+async function startWithShop(settings, print, serverOptions) {
   // The shop's origin names the port, so PORT=0 is resolved to a real port before the
   // demo account's origins are made.
   if (settings.port === 0) settings = { ...settings, port: await freePort(settings.host) };
@@ -80,16 +89,13 @@ export async function startDemo({ args = [], env = process.env, print = (text) =
   return { ...running, settings, account };
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  startDemo({ args: process.argv.slice(2) }).catch((e) => {
-    // As `cartbeacon serve`: a bad configuration or a busy port is one clear line.
-    if (e instanceof ConfigError || e?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-      process.stderr.write(`cartbeacon: ${e.message}\n`);
-    } else if (e?.code === 'EADDRINUSE') {
-      process.stderr.write(`cartbeacon: PORT is in use: ${e.message}\n`);
-    } else {
-      process.stderr.write(`cartbeacon: ${e?.stack ?? e}\n`);
-    }
+/** Runs the demo with these command-line options; a failed start is one line and exit code 1. */
+export function main(args) {
+  return startDemo({ args }).catch((e) => {
+    // As `cartbeacon serve`: a bad configuration, a busy port or data dir is one clear line.
+    process.stderr.write(`cartbeacon: ${oneLine(e) ?? e?.stack ?? e}\n`);
     process.exit(1);
   });
 }
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) main(process.argv.slice(2));

@@ -1,25 +1,36 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadSettings } from '../config/config.js';
 import type { Env, Settings } from '../config/config.js';
+import { resolve } from 'node:path';
+import { parseEnv } from '../config/env.js';
+import { CommandError } from '../ops/command-error.js';
+import { askCollector } from '../ops/control.js';
+import type { BackupManifest } from '../ops/backup.js';
 import { startServer } from './server.js';
 import type { RunningServer, ServerOptions } from './server.js';
+import { startChecked } from './start.js';
 
 const USAGE = `Usage: cartbeacon serve [options]
+       cartbeacon backup <new directory> [--data-dir <dir>]
 
-Starts the collector. Options override the environment:
+serve: starts the collector. Options override the environment:
   --port <n>        PORT (8080)
-  --host <addr>     HOST (0.0.0.0)
+  --host <addr>     HOST (0.0.0.0: every interface)
   --data-dir <dir>  CARTBEACON_DATA_DIR (./data)
   --config <file>   CARTBEACON_CONFIG (without one, a demo account is made in the data dir)
   --storage <kind>  CARTBEACON_STORAGE (duckdb)
   --memory-limit <size>  CARTBEACON_MEMORY_LIMIT (DuckDB's own: 80 % of RAM)
   --spool-max <size>     CARTBEACON_SPOOL_MAX (1GB): past this much not yet loaded, ingest answers 503
 Timeouts, the connection cap and the ingest rate limits are CARTBEACON_* variables:
-see docs/operations.md.
+see docs/operations.md. Deployment (systemd, Docker, TLS): docs/deployment.md.
+
+backup: asks the collector running on the data dir for a consistent copy of it (the
+database, the configuration, the dashboard's session key) in a new directory, which is
+itself a data dir to restore (docs/operations.md, "Backups and restore").
 `;
 
-/** Settings from the environment with command-line options on top. */
-export function settingsFromArgs(args: string[], env: Env = process.env as Env): Readonly<Settings> {
+/** The environment with command-line options on top (an option wins over its variable). */
+export function envFromArgs(args: string[], env: Env = process.env as Env): Env {
   const { values } = parseArgs({
     args,
     options: {
@@ -33,7 +44,7 @@ export function settingsFromArgs(args: string[], env: Env = process.env as Env):
     },
     allowPositionals: false,
   });
-  return loadSettings({
+  return {
     ...env,
     ...(values.port !== undefined && { PORT: values.port }),
     ...(values.host !== undefined && { HOST: values.host }),
@@ -42,7 +53,23 @@ export function settingsFromArgs(args: string[], env: Env = process.env as Env):
     ...(values.storage !== undefined && { CARTBEACON_STORAGE: values.storage }),
     ...(values['memory-limit'] !== undefined && { CARTBEACON_MEMORY_LIMIT: values['memory-limit'] }),
     ...(values['spool-max'] !== undefined && { CARTBEACON_SPOOL_MAX: values['spool-max'] }),
-  });
+  };
+}
+
+/** Settings from the environment with command-line options on top. */
+export function settingsFromArgs(args: string[], env: Env = process.env as Env): Readonly<Settings> {
+  return loadSettings(envFromArgs(args, env));
+}
+
+/** `cartbeacon backup <dir> [--data-dir <dir>]`: the running collector writes the copy. */
+async function backup(args: string[], env: Env): Promise<number> {
+  const { values, positionals } = parseArgs({ args, options: { 'data-dir': { type: 'string' } }, allowPositionals: true });
+  if (positionals.length !== 1) throw new CommandError('backup needs one argument: the new directory to write the copy to');
+  const dataDir = resolve(values['data-dir'] ?? parseEnv(env).CARTBEACON_DATA_DIR);
+  const target = resolve(positionals[0]!);
+  const manifest = (await askCollector(dataDir, { command: 'backup', target })) as BackupManifest;
+  process.stdout.write(`backup of ${dataDir} in ${target}: ${manifest.files.join(', ')}\n`);
+  return 0;
 }
 
 /** Prints the demo account's keys so that a new user can paste the snippet and query reports. */
@@ -66,24 +93,29 @@ export function describeStart(settings: Readonly<Settings>, url: string, demoSho
  */
 export async function main(argv: string[], options: ServerOptions = {}): Promise<RunningServer | number> {
   const [command, ...rest] = argv;
-  if (command !== 'serve') {
+  const env = process.env as Env;
+  if (command !== 'serve' && command !== 'backup') {
     process.stderr.write(USAGE);
     return command === undefined || command === '--help' || command === 'help' ? 0 : 2;
   }
   try {
-    const settings = settingsFromArgs(rest);
-    const running = await startServer(settings, options);
-    process.stdout.write(describeStart(settings, running.url, options.demoShop) + '\n');
-    return running;
+    if (command === 'backup') return await backup(rest, env);
+    return await startChecked(envFromArgs(rest, env), async (settings) => {
+      const running = await startServer(settings, options);
+      process.stdout.write(describeStart(settings, running.url, options.demoShop) + '\n');
+      return running;
+    });
   } catch (e) {
-    if (e instanceof ConfigError || (e as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-      process.stderr.write(`cartbeacon: ${(e as Error).message}\n`);
-      return 1;
-    }
-    if ((e as { code?: string }).code === 'EADDRINUSE') {
-      process.stderr.write(`cartbeacon: PORT is in use: ${(e as Error).message}\n`);
-      return 1;
-    }
-    throw e;
+    const line = oneLine(e);
+    if (line === undefined) throw e;
+    process.stderr.write(`cartbeacon: ${line}\n`);
+    return 1;
   }
+}
+
+/** The one line a start's or a command's failure is told in, or undefined for a bug (its stack is printed). */
+export function oneLine(e: unknown): string | undefined {
+  const code = (e as { code?: string })?.code;
+  if (e instanceof ConfigError || e instanceof CommandError || code?.startsWith('ERR_PARSE_ARGS_')) return (e as Error).message;
+  return undefined;
 }

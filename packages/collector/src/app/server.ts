@@ -14,6 +14,13 @@ import { createMetrics } from '../telemetry/metrics.js';
 import { loadSessionSecret } from '../config/session-secret.js';
 import type { Store } from '../store/ports.js';
 import { createHttpServer } from './http-server.js';
+import { checkPortFree, listenProblem } from '../ops/port-check.js';
+import { checkDataDir } from '../ops/data-dir-check.js';
+import { lockDataDir } from '../ops/data-dir-lock.js';
+import { listenControl } from '../ops/control.js';
+import type { ControlServer } from '../ops/control.js';
+import { backupDataDir } from '../ops/backup.js';
+import { storeOpenProblem } from '../ops/store-open.js';
 
 export interface ServerOptions {
   logger?: Logger;
@@ -38,18 +45,30 @@ export interface RunningServer {
 }
 
 /**
- * Opens the store, creates the app and listens on the settings' host and port, with the
- * settings' timeouts, connection cap and rate limits (docs/operations.md).
+ * Checks the port and the data dir (CommandError: one line that says what to change),
+ * locks the data dir, opens the store, creates the app and listens on the settings' host
+ * and port, with the settings' timeouts, connection cap and rate limits
+ * (docs/operations.md); `cartbeacon backup` reaches it through its control socket.
  */
 export async function startServer(settings: Readonly<Settings>, options: ServerOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger();
-  const store = await openStore(settings);
+  await checkPortFree(settings.host, settings.port);
+  checkDataDir(settings.dataDir);
+  const lock = lockDataDir(settings.dataDir);
+  let store: Store;
+  try {
+    store = await openStore(settings).catch((e) => Promise.reject(storeOpenProblem(e, settings.dataDir)));
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
   const metrics = createMetrics();
   let ingest: Ingest;
   try {
     ingest = await openSpooledIngest({ store, dir: join(settings.dataDir, 'spool'), metrics, logger, maxBytes: settings.spoolMaxBytes });
   } catch (e) {
     await store.close();
+    lock.release();
     throw e;
   }
   let app: CollectorApp;
@@ -71,17 +90,29 @@ export async function startServer(settings: Readonly<Settings>, options: ServerO
   } catch (e) {
     await ingest.close();
     await store.close();
+    lock.release();
     throw e;
   }
   const server = createHttpServer(root.callback(), metrics, settings.server);
+  let control: ControlServer | undefined;
   try {
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
+      server.once('error', (e) => reject(listenProblem(e, settings.host, settings.port)));
       server.listen(settings.port, settings.host, () => resolve());
     });
+    control = await listenControl(
+      settings.dataDir,
+      (request) => {
+        logger.info({ target: request.target }, 'backup requested');
+        return backupDataDir(request.target, { store, ingest, dataDir: settings.dataDir, configSource: settings.configSource });
+      },
+      logger,
+    );
   } catch (e) {
+    server.close();
     await ingest.close();
     await store.close();
+    lock.release();
     throw e;
   }
   const { port } = server.address() as AddressInfo;
@@ -92,6 +123,7 @@ export async function startServer(settings: Readonly<Settings>, options: ServerO
   const stop = () =>
     (stopping ??= (async () => {
       logger.info('stopping: draining requests');
+      await control?.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const timer = setTimeout(() => server.closeAllConnections(), options.drainMs ?? 10_000);
@@ -102,6 +134,7 @@ export async function startServer(settings: Readonly<Settings>, options: ServerO
         await ingest.close();
       } finally {
         await store.close();
+        lock.release();
       }
       logger.info('stopped');
     })());

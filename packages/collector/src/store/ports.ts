@@ -138,8 +138,17 @@ export interface Health {
   ping(): Promise<void>;
 }
 
+/** A copy of the store for a backup, taken while it runs. */
+export interface Backup {
+  /**
+   * Writes everything stored, as of one moment (writes go on meanwhile), to `file`: a new
+   * file this store can open as its own.
+   */
+  backup(file: string): Promise<void>;
+}
+
 /** A whole store: every port, and its lifecycle. */
-export interface Store extends EventWriter, EventLoader, StateReader, EventReader, ReportQueries, DashboardQueries, Health {
+export interface Store extends EventWriter, EventLoader, StateReader, EventReader, ReportQueries, DashboardQueries, Health, Backup {
   /** Finishes pending writes and closes. */
   close(): Promise<void>;
 }

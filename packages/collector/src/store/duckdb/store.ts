@@ -12,6 +12,8 @@ import { createDuckDBDashboard } from './dashboard.js';
 import { EVENT_SELECT, eventOf } from './rows.js';
 import { loadedPosition, migrate } from './schema.js';
 import { readState, STATE_STAGING } from './state.js';
+import { copyDatabase } from './backup.js';
+import { processAlive } from '../../ops/alive.js';
 
 /** One caller's write: its events and the state that goes with them. */
 interface Write {
@@ -195,6 +197,7 @@ export async function createDuckDBStore(options: DuckDBStoreOptions): Promise<Du
     async ping() {
       await reader.run('SELECT 1');
     },
+    backup: (file) => copyDatabase(instance, file),
     async close() {
       if (closed) return;
       closed = true;
@@ -231,7 +234,7 @@ function memoryDir(): string | undefined {
   try {
     for (const name of readdirSync(SHM)) {
       const pid = Number(/^cartbeacon-load-(\d+)-/.exec(name)?.[1]);
-      if (pid && !alive(pid)) rmSync(join(SHM, name), { recursive: true, force: true });
+      if (pid && !processAlive(pid)) rmSync(join(SHM, name), { recursive: true, force: true });
     }
     return mkdtempSync(join(SHM, `cartbeacon-load-${process.pid}-`));
   } catch {
@@ -239,11 +242,3 @@ function memoryDir(): string | undefined {
   }
 }
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};

@@ -1,0 +1,60 @@
+import { accessSync, constants, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import { CommandError } from './command-error.js';
+
+/** The directories of the data dir whose files the collector writes (the spool's segments). */
+const SUBDIRS = ['spool'];
+
+const user = () => {
+  try {
+    const { username, uid } = userInfo();
+    return uid >= 0 ? `${username} (uid ${uid})` : username;
+  } catch {
+    return 'this user';
+  }
+};
+
+/** One line for a path the collector cannot write, saying what to change. */
+function cannotWrite(path: string, dataDir: string, e: NodeJS.ErrnoException): CommandError {
+  if (e.code === 'EROFS') return new CommandError(`${path} is on a read-only file system: choose a writable data dir (--data-dir or CARTBEACON_DATA_DIR)`);
+  let owner = '';
+  try {
+    owner = `, owned by uid ${statSync(path).uid}`;
+  } catch {
+    // Not there: the directory it would be made in is at fault.
+  }
+  return new CommandError(
+    `cannot write ${path} (${e.code}${owner}; the collector runs as ${user()}): give the data dir to that user (chown -R ${userInfo().username} ${dataDir}) or choose another (--data-dir or CARTBEACON_DATA_DIR)`,
+  );
+}
+
+/**
+ * Makes the data dir if need be and fails with a CommandError naming the first of its
+ * files the collector could not write (the database file and its WAL, the spool, the
+ * keys): a data dir made by root and started as a service user, or a read-only mount,
+ * would otherwise stop the start with DuckDB's raw IO error, or fail the first ingest.
+ */
+export function checkDataDir(dataDir: string): void {
+  try {
+    mkdirSync(dataDir, { recursive: true });
+  } catch (e) {
+    throw cannotWrite(dataDir, dataDir, e as NodeJS.ErrnoException);
+  }
+  const paths = [dataDir];
+  for (const name of readdirSync(dataDir)) paths.push(join(dataDir, name));
+  for (const sub of SUBDIRS) {
+    try {
+      for (const name of readdirSync(join(dataDir, sub))) paths.push(join(dataDir, sub, name));
+    } catch {
+      // Not made yet, or not readable: its own entry above is checked.
+    }
+  }
+  for (const path of paths) {
+    try {
+      accessSync(path, constants.R_OK | constants.W_OK);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw cannotWrite(path, dataDir, e as NodeJS.ErrnoException);
+    }
+  }
+}

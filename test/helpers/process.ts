@@ -13,11 +13,17 @@ export interface CollectorProcess {
   exited: Promise<number | null>;
 }
 
-/** Runs `cartbeacon <args>` (the built CLI) with `env` added to a clean environment. */
-export function runCli(args: string[], env: Record<string, string>): CollectorProcess {
-  const child = spawn(process.execPath, [CLI, ...args], {
+/** Runs `cartbeacon <args>` (the built CLI) with `env` added to a clean environment; `as` runs it as another user (root only). */
+export function runCli(args: string[], env: Record<string, string>, as?: { uid: number; gid: number }): CollectorProcess {
+  return runNode([CLI, ...args], env, as);
+}
+
+/** Runs `node <args>` with `env` added to a clean environment. */
+export function runNode(args: string[], env: Record<string, string>, as?: { uid: number; gid: number }): CollectorProcess {
+  const child = spawn(process.execPath, args, {
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...as,
   });
   let out = '';
   let err = '';

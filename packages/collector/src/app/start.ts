@@ -4,12 +4,13 @@ import { loadSettings } from '../config/config.js';
 import type { Env, Settings } from '../config/config.js';
 import { parseEnv } from '../config/env.js';
 import { CommandError } from '../ops/command-error.js';
+import { checkDataDir } from '../ops/data-dir-check.js';
 import { checkPortFree } from '../ops/port-check.js';
 
 /**
  * Starts a collector as `cartbeacon serve` and `npm start` do, from their environment
- * (flags already merged in): the port is checked before the settings make a demo account
- * in the data dir, and a data dir that this start made is removed again if the start
+ * (flags already merged in): the port and the data dir are checked before the settings
+ * make a demo account in the data dir, and a data dir that this start made is removed again if the start
  * fails, so that a failed start leaves nothing behind (no fresh demo keys to mistake for
  * the next start's).
  */
@@ -19,6 +20,7 @@ export async function startChecked<T>(env: Env, start: (settings: Readonly<Setti
   const dataDir = resolve(e.CARTBEACON_DATA_DIR);
   const made = !existsSync(dataDir);
   try {
+    checkDataDir(dataDir);
     return await start(loadSettings(env));
   } catch (err) {
     // A data dir another collector took meanwhile is its own.

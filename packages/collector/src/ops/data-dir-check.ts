@@ -6,6 +6,9 @@ import { CommandError } from './command-error.js';
 /** The directories of the data dir whose files the collector writes (the spool's segments). */
 const SUBDIRS = ['spool'];
 
+/** Checked first, so that the line names the file that matters most: the database and its WAL. */
+const FIRST = ['cartbeacon.duckdb', 'cartbeacon.duckdb.wal'];
+
 const user = () => {
   try {
     const { username, uid } = userInfo();
@@ -14,6 +17,8 @@ const user = () => {
     return 'this user';
   }
 };
+
+const rank = (name: string) => (FIRST.includes(name) ? FIRST.indexOf(name) : FIRST.length);
 
 /** One line for a path the collector cannot write, saying what to change. */
 function cannotWrite(path: string, dataDir: string, e: NodeJS.ErrnoException): CommandError {
@@ -42,7 +47,8 @@ export function checkDataDir(dataDir: string): void {
     throw cannotWrite(dataDir, dataDir, e as NodeJS.ErrnoException);
   }
   const paths = [dataDir];
-  for (const name of readdirSync(dataDir)) paths.push(join(dataDir, name));
+  const names = readdirSync(dataDir).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  for (const name of names) paths.push(join(dataDir, name));
   for (const sub of SUBDIRS) {
     try {
       for (const name of readdirSync(join(dataDir, sub))) paths.push(join(dataDir, sub, name));

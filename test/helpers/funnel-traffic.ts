@@ -30,19 +30,31 @@ export function visit(id: string, referrer: string, depth: 0 | 1 | 2) {
 export const visits = (prefix: string, n: number) =>
   Array.from({ length: n }, (_, i) => visit(`${prefix}-${i}`, ['https://www.google.com/', 'https://www.facebook.com/', ''][i % 3]!, (i % 3) as 0 | 1 | 2));
 
+const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+
+/** The funnel by source of `visits(prefix, n)` with n a multiple of 3: a third each from Google (views only), Facebook (to the basket), Direct (to a purchase). */
+export const visitsFunnel = (n: number) => {
+  const row = (Source: string, basket: number, bought: number) => ({ Source, clicks: n / 3, conversions: bought, microconversions: n / 3, 'add-to-cart': basket, checkout: bought });
+  return [row('Direct', n / 3, n / 3), row('Facebook', n / 3, 0), row('Google', 0, 0)];
+};
+
 /** POSTs events to the event API from the shop's origin; throws unless stored (200). */
 export async function sendEvents(url: string, apiKey: string, events: Record<string, unknown>[], origin = 'http://shop.test') {
   const r = await fetch(`${url}/add/events/v1.json?apiKey=${encodeURIComponent(apiKey)}`, {
     method: 'POST',
-    headers: { 'content-type': 'text/plain;charset=UTF-8', origin },
+    // A browser's: Node's own user agent is a bot's, left out of the reports.
+    headers: { 'content-type': 'text/plain;charset=UTF-8', origin, 'user-agent': BROWSER },
     body: JSON.stringify(events),
   });
   if (r.status !== 200) throw new Error(`events refused: ${r.status} ${await r.text()}`);
 }
 
-/** The funnel report by source over the last 30 days (the answer's data). */
+const day = (ms: number) => new Date(ms).toISOString().slice(0, 10).replaceAll('-', '');
+
+/** The funnel report by source over the days around now, in any time zone (the answer's data). */
 export async function funnel(url: string, account: { id: string; reportToken: string }): Promise<unknown> {
-  const r = await fetch(`${url}/api/funnel?account_id=${account.id}&report_type=Source&date_range=last_30_days`, {
+  const range = `${day(Date.now() - 2 * 86_400_000)},${day(Date.now() + 2 * 86_400_000)}`;
+  const r = await fetch(`${url}/api/funnel?account_id=${account.id}&report_type=Source&date_range=${range}`, {
     headers: { authorization: `Bearer ${account.reportToken}`, accept: 'application/json' },
   });
   const body = (await r.json()) as { status: string; data: unknown };

@@ -1,0 +1,90 @@
+/**
+ * `cartbeacon backup`: a consistent copy of a running collector, restored into a second
+ * collector that answers the same funnel report, while the first runs on.
+ */
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ACCOUNT, tempDir } from '../../helpers/collector.js';
+import { eventually, funnel, sendEvents, visits, visitsFunnel } from '../../helpers/funnel-traffic.js';
+import { collectorUrl, runCli } from '../../helpers/process.js';
+import type { CollectorProcess } from '../../helpers/process.js';
+
+const cleanups: (() => void | Promise<void>)[] = [];
+afterEach(async () => {
+  for (const f of cleanups.splice(0).reverse()) await f();
+});
+
+function setup() {
+  const d = tempDir();
+  const config = join(d.path, 'cartbeacon.json');
+  writeFileSync(config, JSON.stringify({ accounts: [ACCOUNT] }));
+  const procs: CollectorProcess[] = [];
+  cleanups.push(async () => {
+    for (const p of procs)
+      if (p.child.exitCode === null && p.child.signalCode === null) {
+        p.child.kill('SIGKILL');
+        await p.exited;
+      }
+    d.remove();
+  });
+  const cli = (args: string[]) => {
+    const p = runCli(args, {});
+    procs.push(p);
+    return p;
+  };
+  return { dir: d.path, config, cli, serve: (dataDir: string, configFile = config) => cli(['serve', '--config', configFile, '--data-dir', dataDir, '--host', '127.0.0.1', '--port', '0']) };
+}
+
+describe('cartbeacon backup', () => {
+  it('copies a running collector; the copy restored answers the same funnel report, and the first runs on', { timeout: 60_000 }, async () => {
+    const s = setup();
+    const data = join(s.dir, 'data');
+    const a = s.serve(data);
+    const url = await collectorUrl(a);
+    const traffic = visits('before', 30).flat();
+    for (let i = 0; i < traffic.length; i += 20) await sendEvents(url, ACCOUNT.apiKey, traffic.slice(i, i + 20));
+
+    const target = join(s.dir, 'backup');
+    const b = s.cli(['backup', target, '--data-dir', data]);
+    expect(await b.exited).toBe(0);
+    expect(b.stdout()).toBe(`backup of ${data} in ${target}: cartbeacon.duckdb, dashboard-session.key, config/cartbeacon.json\n`);
+    // Everything acknowledged before the backup was loaded first: the report now is the backup's.
+    const before = await funnel(url, ACCOUNT);
+    expect(before).toEqual(visitsFunnel(30));
+
+    // The first collector takes events on after the backup; they are not in the copy.
+    await sendEvents(url, ACCOUNT.apiKey, visits('after', 9).flat());
+    const later = await eventually(() => funnel(url, ACCOUNT), (v) => JSON.stringify(v) !== JSON.stringify(before));
+    expect(later).toEqual(visitsFunnel(39));
+
+    // Restore: the copy put in a data dir's place, with the configuration it holds.
+    const restored = join(s.dir, 'restored');
+    cpSync(target, restored, { recursive: true });
+    const manifest = JSON.parse(readFileSync(join(restored, 'backup.json'), 'utf8'));
+    expect(manifest).toMatchObject({ from: data, config: 'config/cartbeacon.json' });
+    expect(readFileSync(join(restored, 'dashboard-session.key'), 'utf8')).toBe(readFileSync(join(data, 'dashboard-session.key'), 'utf8'));
+    const c = s.serve(restored, join(restored, manifest.config));
+    const restoredUrl = await collectorUrl(c);
+    expect(await funnel(restoredUrl, ACCOUNT)).toEqual(before);
+    // The restored collector takes events too (its spool starts after the copy's position).
+    await sendEvents(restoredUrl, ACCOUNT.apiKey, visits('after', 9).flat());
+    expect(await eventually(() => funnel(restoredUrl, ACCOUNT), (v) => JSON.stringify(v) === JSON.stringify(later))).toEqual(later);
+  });
+
+  it('refuses a directory that is not empty, and says so when no collector runs on the data dir', async () => {
+    const s = setup();
+    const data = join(s.dir, 'data');
+    const a = s.serve(data);
+    await collectorUrl(a);
+    const full = s.cli(['backup', s.dir, '--data-dir', data]);
+    expect(await full.exited).toBe(1);
+    expect(full.stderr()).toBe(`cartbeacon: ${s.dir} is not empty: back up into a new directory\n`);
+
+    a.child.kill('SIGTERM');
+    expect(await a.exited).toBe(0);
+    const none = s.cli(['backup', join(s.dir, 'backup'), '--data-dir', data]);
+    expect(await none.exited).toBe(1);
+    expect(none.stderr()).toMatch(/^cartbeacon: no collector is running on .*data \(no .*control\.sock\): stopped, the data dir itself is a consistent copy/);
+  });
+});

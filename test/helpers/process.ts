@@ -44,3 +44,12 @@ export async function collectorUrl(p: CollectorProcess, timeoutMs = 15000): Prom
   }
   throw new Error(`collector did not start: ${p.stdout()} ${p.stderr()}`);
 }
+
+/** Kills (SIGKILL) those of `procs` still running and waits until they are gone. */
+export async function killAll(procs: CollectorProcess[]): Promise<void> {
+  for (const p of procs.splice(0))
+    if (p.child.exitCode === null && p.child.signalCode === null) {
+      p.child.kill('SIGKILL');
+      await p.exited;
+    }
+}

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACCOUNT, tempDir } from '../../helpers/collector.js';
 import { eventually, funnel, sendEvents, visits, visitsFunnel } from '../../helpers/funnel-traffic.js';
-import { collectorUrl, runCli } from '../../helpers/process.js';
+import { collectorUrl, killAll, runCli } from '../../helpers/process.js';
 import type { CollectorProcess } from '../../helpers/process.js';
 
 const cleanups: (() => void | Promise<void>)[] = [];
@@ -21,11 +21,7 @@ function setup() {
   writeFileSync(config, JSON.stringify({ accounts: [ACCOUNT] }));
   const procs: CollectorProcess[] = [];
   cleanups.push(async () => {
-    for (const p of procs)
-      if (p.child.exitCode === null && p.child.signalCode === null) {
-        p.child.kill('SIGKILL');
-        await p.exited;
-      }
+    await killAll(procs);
     d.remove();
   });
   const cli = (args: string[]) => {

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACCOUNT, tempDir } from '../../helpers/collector.js';
-import { collectorUrl, runCli, runNode } from '../../helpers/process.js';
+import { collectorUrl, killAll, runCli, runNode } from '../../helpers/process.js';
 import type { CollectorProcess } from '../../helpers/process.js';
 
 const ROOT = join(import.meta.dirname, '../../..');
@@ -28,11 +28,7 @@ function setup() {
   writeFileSync(config, JSON.stringify({ accounts: [ACCOUNT] }), { mode: 0o644 });
   const procs: CollectorProcess[] = [];
   cleanups.push(async () => {
-    for (const p of procs)
-      if (p.child.exitCode === null && p.child.signalCode === null) {
-        p.child.kill('SIGKILL');
-        await p.exited;
-      }
+    await killAll(procs);
     d.remove();
   });
   return {

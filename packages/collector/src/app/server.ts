@@ -62,6 +62,7 @@ export async function startServer(settings: Readonly<Settings>, options: ServerO
     lock.release();
     throw e;
   }
+  if (store.schema?.upgradedFrom !== undefined) logger.info({ from: store.schema.upgradedFrom, to: store.schema.version }, 'store schema upgraded');
   const metrics = createMetrics();
   let ingest: Ingest;
   try {

@@ -134,6 +134,8 @@ export interface DashboardQueries {
 /** Whether the store answers (`/readyz`). */
 export interface Health {
   readonly kind: string;
+  /** The store's schema version, and the one its file had when this open migrated it (an upgrade). */
+  readonly schema?: { version: number; upgradedFrom?: number };
   /** Resolves when the store answers queries. */
   ping(): Promise<void>;
 }

@@ -10,7 +10,7 @@ import { loadBatch, PRUNE_RECENT_IDS } from './load.js';
 import { createDuckDBReports } from './reports.js';
 import { createDuckDBDashboard } from './dashboard.js';
 import { EVENT_SELECT, eventOf } from './rows.js';
-import { loadedPosition, migrate } from './schema.js';
+import { loadedPosition, migrate, SCHEMA_VERSION } from './schema.js';
 import { readState, STATE_STAGING } from './state.js';
 import { copyDatabase } from './backup.js';
 import { processAlive } from '../../ops/alive.js';
@@ -88,7 +88,7 @@ export async function createDuckDBStore(options: DuckDBStoreOptions): Promise<Du
   // Times are stored as instants; the session time zone only matters for casts to text.
   const writer = await instance.connect();
   await writer.run(`SET GLOBAL TimeZone = 'UTC'`);
-  await migrate(writer);
+  const fileVersion = await migrate(writer);
   await writer.run(STATE_STAGING);
   const reader = await instance.connect();
   const onDisk = loadFiles(options.dataDir);
@@ -169,6 +169,7 @@ export async function createDuckDBStore(options: DuckDBStoreOptions): Promise<Du
   let closed = false;
   return {
     kind: 'duckdb',
+    schema: { version: SCHEMA_VERSION, ...(fileVersion > 0 && fileVersion < SCHEMA_VERSION ? { upgradedFrom: fileVersion } : {}) },
     instance,
     connect: () => instance.connect(),
     // The report queries (funnel, workflow sidedata).

@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { ACCOUNT, tempDir } from '../../helpers/collector.js';
-import { funnel } from '../../helpers/funnel-traffic.js';
 import { collectorUrl, killAll, runCli } from '../../helpers/process.js';
 import type { CollectorProcess } from '../../helpers/process.js';
 

@@ -1,4 +1,5 @@
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import { SESSION_SECRET_FILE } from '../config/session-secret.js';
 import type { Ingest } from '../ingest/ingest.js';
@@ -40,6 +41,11 @@ export async function backupDataDir(target: string, source: BackupSource): Promi
   if (!made && readdirSync(target).length > 0) throw new CommandError(`${target} is not empty: back up into a new directory`);
   try {
     mkdirSync(target, { recursive: true, mode: 0o700 });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new CommandError(`cannot make ${target} (${code}): the collector's user (${userInfo().username}) writes the backup; choose a directory it may write`);
+  }
+  try {
     await source.ingest.drain();
     const files = [DATABASE_FILE];
     await source.store.backup(join(target, DATABASE_FILE));

@@ -51,7 +51,7 @@ function cleanCopy(to: string) {
 }
 
 describe('the production path from a clean copy', () => {
-  it('npm ci, npm run build, cartbeacon serve with a config: events in, the funnel out, a backup restored answers the same', { timeout: 420_000 }, async () => {
+  it('npm ci, npm run build, cartbeacon serve with a config: events in, the funnel out, a backup restored answers the same', { timeout: 900_000 }, async () => {
     const repo = join(work, 'cartbeacon');
     cleanCopy(repo);
     const timings: Record<string, number> = {};
@@ -75,7 +75,7 @@ describe('the production path from a clean copy', () => {
     };
     const data = join(work, 'data');
     const first = serve(data, config);
-    const url = await collectorUrl(first, 30_000);
+    const url = await collectorUrl(first, 60_000);
     // The production start has no demo shop and prints no report token.
     expect((await fetch(`${url}/shop/`)).status).toBe(404);
     expect(first.stdout()).not.toContain(ACCOUNT.reportToken);
@@ -94,7 +94,7 @@ describe('the production path from a clean copy', () => {
     cpSync(backup, restored, { recursive: true });
     const manifest = JSON.parse(readFileSync(join(restored, 'backup.json'), 'utf8'));
     const second = serve(restored, join(restored, manifest.config));
-    const restoredUrl = await collectorUrl(second, 30_000);
+    const restoredUrl = await collectorUrl(second, 60_000);
     expect(await funnel(restoredUrl, ACCOUNT)).toEqual(report);
 
     for (const p of [first, second]) {

@@ -18,7 +18,7 @@ const deployFiles = (dir = join(ROOT, 'deploy')): string[] =>
 /** Variables that are not the collector's but the runtime's. */
 const RUNTIME = ['MALLOC_ARENA_MAX', 'NODE_ENV', 'LOG_LEVEL'];
 
-describe('docs/deployment.md and deploy/', () => {
+describe('docs/deployment.md and deploy/', { timeout: 60_000 }, () => {
   it("lists in its flags' table exactly the flags `cartbeacon serve` takes, each with its variable", async () => {
     const help = runCli(['--help'], {});
     expect(await help.exited).toBe(0);

@@ -34,7 +34,7 @@ export function runNode(args: string[], env: Record<string, string>, as?: { uid:
 }
 
 /** Waits until the process printed its URL ("cartbeacon collector on http://…"); returns it. */
-export async function collectorUrl(p: CollectorProcess, timeoutMs = 15000): Promise<string> {
+export async function collectorUrl(p: CollectorProcess, timeoutMs = 60_000): Promise<string> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
     const m = /cartbeacon collector on (http:\/\/\S+)/.exec(p.stdout());

@@ -33,7 +33,7 @@ function setup() {
 }
 
 describe('cartbeacon backup', () => {
-  it('copies a running collector; the copy restored answers the same funnel report, and the first runs on', { timeout: 60_000 }, async () => {
+  it('copies a running collector; the copy restored answers the same funnel report, and the first runs on', { timeout: 180_000 }, async () => {
     const s = setup();
     const data = join(s.dir, 'data');
     const a = s.serve(data);
@@ -68,7 +68,7 @@ describe('cartbeacon backup', () => {
     expect(await eventually(() => funnel(restoredUrl, ACCOUNT), (v) => JSON.stringify(v) === JSON.stringify(later))).toEqual(later);
   });
 
-  it('refuses a directory that is not empty, and says so when no collector runs on the data dir', async () => {
+  it('refuses a directory that is not empty, and says so when no collector runs on the data dir', { timeout: 120_000 }, async () => {
     const s = setup();
     const data = join(s.dir, 'data');
     const a = s.serve(data);

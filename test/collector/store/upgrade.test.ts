@@ -59,7 +59,7 @@ const DAY = '20261120,20261120';
 const row = (Source: string, basket: number, bought: number) => ({ Source, clicks: 3, conversions: bought, microconversions: 3, 'add-to-cart': basket, checkout: bought });
 
 describe('upgrading the DuckDB store', () => {
-  it('migrates a store of schema version 1 at start; its events and state stay and the reports count them', { timeout: 60_000 }, async () => {
+  it('migrates a store of schema version 1 at start; its events and state stay and the reports count them', { timeout: 180_000 }, async () => {
     const s = setup();
     await sql(s.data, V1_SQL);
     expect(await sql(s.data, `SELECT count(*)::INTEGER FROM duckdb_constraints() WHERE table_name = 'events' AND constraint_type = 'PRIMARY KEY'`)).toEqual([[1]]);
@@ -97,7 +97,7 @@ describe('upgrading the DuckDB store', () => {
     await stop(next);
   });
 
-  it('refuses a store of a newer schema in one line (a downgrade: restore the backup)', async () => {
+  it('refuses a store of a newer schema in one line (a downgrade: restore the backup)', { timeout: 60_000 }, async () => {
     const s = setup();
     await sql(s.data, `CREATE TABLE cartbeacon_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL); INSERT INTO cartbeacon_meta VALUES ('schema_version', '99')`);
     const p = s.serve();

@@ -51,8 +51,8 @@ function readLine(socket: Socket): Promise<unknown> {
 
 /**
  * Listens on `<dataDir>/control.sock` (the data dir is locked by this process, so a socket
- * file there is a past one's). Undefined where the path is too long for a socket: the
- * collector runs, `cartbeacon backup` cannot reach it (logged).
+ * file there is a past one's). Undefined where the path is too long for a socket or the
+ * file system has none: the collector runs, `cartbeacon backup` cannot reach it (logged).
  */
 export async function listenControl(dataDir: string, handle: ControlHandler, logger: Logger): Promise<ControlServer | undefined> {
   const path = join(dataDir, CONTROL_SOCKET);
@@ -75,11 +75,18 @@ export async function listenControl(dataDir: string, handle: ControlHandler, log
       )
       .then((answer) => socket.end(JSON.stringify(answer) + '\n'));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(path, () => resolve());
-  });
-  chmodSync(path, 0o600);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(path, () => resolve());
+    });
+    chmodSync(path, 0o600);
+  } catch (e) {
+    // A file system without sockets (some network and VM shares): the collector serves on.
+    server.close();
+    logger.warn({ path, err: e }, 'no control socket in the data dir: cartbeacon backup cannot reach this collector');
+    return undefined;
+  }
   return {
     close: () =>
       new Promise<void>((resolve) => {

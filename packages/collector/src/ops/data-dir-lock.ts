@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { processAlive } from './alive.js';
 import { CommandError } from './command-error.js';
 
 /** The file in the data dir that names the collector using it. */
@@ -29,7 +28,12 @@ const ownerOf = (file: string): number | undefined => {
 /** A node process of this machine (a pid reused by another program since is not a collector). */
 function isCollector(pid: number, file: string): boolean {
   if (pid === process.pid) return held.has(file);
-  if (!processAlive(pid)) return false;
+  try {
+    process.kill(pid, 0);
+  } catch (e) {
+    // EPERM: alive, another user's.
+    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
   try {
     const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
     return cmdline.includes(basename(process.execPath)) || cmdline.includes('cartbeacon');

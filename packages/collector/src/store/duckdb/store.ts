@@ -13,7 +13,6 @@ import { EVENT_SELECT, eventOf } from './rows.js';
 import { loadedPosition, migrate, SCHEMA_VERSION } from './schema.js';
 import { readState, STATE_STAGING } from './state.js';
 import { copyDatabase } from './backup.js';
-import { processAlive } from '../../ops/alive.js';
 
 /** One caller's write: its events and the state that goes with them. */
 interface Write {
@@ -235,7 +234,7 @@ function memoryDir(): string | undefined {
   try {
     for (const name of readdirSync(SHM)) {
       const pid = Number(/^cartbeacon-load-(\d+)-/.exec(name)?.[1]);
-      if (pid && !processAlive(pid)) rmSync(join(SHM, name), { recursive: true, force: true });
+      if (pid && !alive(pid)) rmSync(join(SHM, name), { recursive: true, force: true });
     }
     return mkdtempSync(join(SHM, `cartbeacon-load-${process.pid}-`));
   } catch {
@@ -243,3 +242,11 @@ function memoryDir(): string | undefined {
   }
 }
 
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};

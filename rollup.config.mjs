@@ -76,12 +76,10 @@ function dashboardAssets() {
     name: 'dashboard-assets',
     buildStart() {
       this.addWatchFile(`${dashboardDir}/src/dashboard.css`);
-      this.addWatchFile(`${dashboardDir}/src/icon.svg`);
     },
     generateBundle(_options, bundle) {
       const css = readFileSync(`${dashboardDir}/src/dashboard.css`, 'utf8');
       this.emitFile({ type: 'asset', fileName: 'dashboard.css', source: css });
-      this.emitFile({ type: 'asset', fileName: 'dashboard-icon.svg', source: readFileSync(`${dashboardDir}/src/icon.svg`) });
       const js = Object.values(bundle).filter((f) => f.type === 'chunk').map((f) => f.code).join('\n');
       const size = gzipSync(js, { level: 9 }).length + gzipSync(css, { level: 9 }).length;
       if (size > DASHBOARD_BUDGET) this.error(`dashboard.js + dashboard.css are ${size} bytes gzipped, over the ${DASHBOARD_BUDGET} byte budget`);

@@ -16,7 +16,7 @@ export interface HomeOptions {
 
 /** The start page's styles: a file of its own, as the pages' Content-Security-Policy allows no inline style. */
 const STYLE = `body{font:16px/1.5 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem}code,pre{background:#f4f4f4;padding:.2em .4em;border-radius:4px}pre{padding:1em;overflow:auto;white-space:pre-wrap;overflow-wrap:anywhere}
-.refusals li{margin:.3em 0}.refusals code{overflow-wrap:anywhere}.note{color:#555;font-size:.9rem}
+pre .attr{white-space:nowrap}.refusals li{margin:.3em 0}.refusals code{overflow-wrap:anywhere}.note{color:#555;font-size:.9rem}
 `;
 
 /** The refusals per code only: what the public page may say of them. */
@@ -84,7 +84,7 @@ export function homeRoutes(router: Router, options: HomeOptions) {
 ${shop}
 <p><a href="${mount}/dashboard">Open the dashboard</a>: visitors, sales, the funnel and more, after signing in with the account's report token (<code>npm start</code> prints the demo account's).</p>
 <h2>Add it to a shop</h2>
-<pre id="snippet">&lt;script async src="${base}/cartbeacon.js" data-key="${key}"&gt;&lt;/script&gt;</pre>
+<pre id="snippet">&lt;script async src="${base}/cartbeacon.js" <span class="attr">data-key="${key}"&gt;&lt;/script&gt;</span></pre>
 ${whose}
 <h2>Refused in the last hour</h2>
 ${refusalsHtml(options.refusals, demo, mount)}

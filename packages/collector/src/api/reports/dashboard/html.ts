@@ -103,7 +103,7 @@ ${field('country', 'Funnel country', '<input name="country" id="country" size="3
 <p id="problem" class="error" role="alert" hidden></p>
 <section id="refused" class="panel refused" aria-labelledby="h-refused" hidden>
 <h2 id="h-refused">Refused in the last hour</h2>
-<p class="note">Requests that the collector refused for this account: their events are not stored. Fix the snippet or the configuration, and they are taken again.</p>
+<p class="note">Requests that the collector refused for this account: their events were not stored, and are gone. Fix the snippet or the configuration, and the next ones are taken.</p>
 <ul id="refusals"></ul>
 </section>
 

@@ -20,7 +20,7 @@ import { dashboardPage, signInPage } from './html.js';
 import { createPanels } from './panels.js';
 import { parseDashboardParams } from './params.js';
 import { createSessions, dashboardPath } from './session.js';
-import { accountsOfToken } from './session.js';
+import { accountsOfToken } from '../auth.js';
 import { createThrottle } from './throttle.js';
 
 export interface DashboardDeps {

@@ -50,7 +50,7 @@ export async function acceptEvents(deps: IngestDeps, request: EventApiRequest): 
   const errors = checkBatch(body);
   metrics.eventsReceived.inc({ channel: CHANNEL }, body.length);
   for (const e of errors) metrics.eventsRefused.inc({ code: e.statusCode });
-  noteRefusedEvents(deps, account.id, origin, errors);
+  if (errors.length) noteRefusedEvents(deps, account.id, origin, errors);
   const first = errors[0];
   // Every event refused: the API's error body, with each one's reason.
   if (first && errors.length === body.length)

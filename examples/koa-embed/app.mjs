@@ -80,9 +80,9 @@ async function main() {
   const server = app.listen(settings.port, settings.host);
   await new Promise((resolve, reject) => server.once('listening', resolve).once('error', reject));
   const url = `http://localhost:${server.address().port}`;
-  process.stdout.write(`koa shop on ${url}, cartbeacon at ${url}${PREFIX}/\n`);
-  // As `npm start` prints them: the collector's address, the dashboard's, and the keys.
-  process.stdout.write(describeStart(settings, `${url}${PREFIX}`) + '\n');
+  // One write, so that a reader sees it whole: where it runs, then as `npm start` prints
+  // them the collector's address, the dashboard's and the keys.
+  process.stdout.write(`koa shop on ${url}, cartbeacon at ${url}${PREFIX}/\n${describeStart(settings, `${url}${PREFIX}`)}\n`);
 
   const stop = () => {
     server.close(() => close().then(() => process.exit(0), () => process.exit(1)));

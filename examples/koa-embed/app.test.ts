@@ -46,7 +46,7 @@ describe('the Koa app with the collector mounted at /collect (koa-embed)', () =>
         await exited;
       }
     });
-    await waitFor(() => out.includes('koa shop on'), { timeout: 30_000, message: () => `the app did not start: ${out}` });
+    await waitFor(() => /koa shop on[^]*snippet: .*\n/.test(out), { timeout: 30_000, message: () => `the app did not start: ${out}` });
     const url = `http://127.0.0.1:${port}`;
     const acct = JSON.parse(readFileSync(join(dir.path, 'config.json'), 'utf8')).accounts[0];
     expect(existsSync(join(cwd.path, 'data'))).toBe(false);

@@ -30,7 +30,7 @@ export interface AccountConfig {
   timezone: string;
   /** ISO 4217 code used for amounts that come without a currency. */
   currency: string;
-  /** Named funnels reported by the sidedata endpoint (README, "Workflows"). */
+  /** Named funnels reported by the workflow sidedata report (docs/reports.md, "Configuring workflows and goals"). */
   workflows?: WorkflowConfig[];
   /** Goals outside any workflow (sidedata's affected_goals), besides "System: Visitor purchased". */
   goals?: Goal[];

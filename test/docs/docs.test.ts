@@ -42,6 +42,9 @@ const prose = (md: string) => md.replace(/^(```|~~~)[^\n]*\n[\s\S]*?^\1[^\n]*$/g
 const blocks = (md: string, lang: string) =>
   [...md.matchAll(new RegExp('^```' + lang + '\\n([\\s\\S]*?)^```$', 'gm'))].map((m) => m[1]!);
 
+/** The languages of shell blocks. */
+const SHELL = '(?:sh|bash|shell|console)';
+
 /** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens (github-slugger). */
 const slug = (heading: string) =>
   heading
@@ -95,7 +98,7 @@ describe('the shell examples, run against the collector', () => {
 
   /** Every ```sh block that talks to the collector, with the file it is in. */
   const examples = FILES.flatMap((file) =>
-    blocks(text(file), 'sh')
+    blocks(text(file), SHELL)
       // Talks to the collector in a command, not only in a comment (`npm start  # serves http://localhost:8080`).
       .filter((b) => b.replace(/(^|\s)#.*$/gm, '').includes('http://localhost:8080'))
       .map((block) => ({ file, block })),
@@ -160,6 +163,36 @@ describe('the shell examples, run against the collector', () => {
       conn.closeSync();
       db.closeSync();
     }
+  });
+});
+
+/**
+ * The docs' other commands and what runs each: `npm start` is `npm run build` and then
+ * examples/start.mjs, which examples/start.test.ts starts with PORT and a data dir;
+ * `npm test` is what .ci/run runs; the Koa example has its own test.
+ */
+const RUN_ELSEWHERE: [command: RegExp, runner: string, runs: string][] = [
+  [/^npm install && npm start$/, 'examples/start.test.ts', 'start.mjs'],
+  [/^PORT=\d+ CARTBEACON_DATA_DIR=\S+ npm start$/, 'examples/start.test.ts', 'CARTBEACON_DATA_DIR'],
+  [/^npm test$/, '.ci/run', 'npm test'],
+  [/^PORT=\d+ node examples\/koa-embed\/app\.mjs$/, 'examples/koa-embed/app.test.ts', 'app.mjs'],
+];
+
+describe('every other command in the docs', () => {
+  const commands = FILES.flatMap((file) =>
+    blocks(text(file), SHELL)
+      .filter((b) => !b.replace(/(^|\s)#.*$/gm, '').includes('http://localhost:8080'))
+      .flatMap((b) => b.replace(/\\\n\s*/g, ' ').split('\n'))
+      .map((line) => line.replace(/(^|\s)#.*$/, '').trim())
+      .filter(Boolean)
+      .map((command) => ({ file, command })),
+  );
+
+  it.each(commands.map((c) => [rel(c.file), c.command] as const))('%s: %s is run by a test or a script', (_, command) => {
+    const runner = RUN_ELSEWHERE.find(([re]) => re.test(command));
+    expect(runner, `no test runs "${command}": run it in test/docs/docs.test.ts, or add the test that does to RUN_ELSEWHERE`).toBeDefined();
+    const [, file, runs] = runner!;
+    expect(text(join(ROOT, file))).toContain(runs);
   });
 });
 

@@ -261,6 +261,19 @@ describe('the other tables against what they describe', () => {
     expect([...new Set(fields)].filter((f) => !api.includes(`\`${f}\``))).toEqual([]);
   });
 
+  it('docs/architecture.md says why each dependency is there', () => {
+    const arch = doc('architecture.md');
+    const why = arch.slice(arch.indexOf('## Dependencies and why'), arch.indexOf('## Tests'));
+    const manifests = ['package.json', ...readdirSync(join(ROOT, 'packages')).map((p) => `packages/${p}/package.json`)];
+    const deps = manifests.flatMap((m) => {
+      const j = JSON.parse(text(join(ROOT, m))) as Record<string, Record<string, string> | undefined>;
+      return [...Object.keys(j.dependencies ?? {}), ...Object.keys(j.devDependencies ?? {})];
+    });
+    expect(deps.length).toBeGreaterThan(20);
+    const unexplained = deps.filter((d) => !d.startsWith('@cartbeacon/') && !why.includes(`\`${d.startsWith('@types/') ? '@types/*' : d}\``));
+    expect(unexplained).toEqual([]);
+  });
+
   it("docs/architecture.md names every column of the events table", () => {
     const arch = doc('architecture.md');
     const table = arch.slice(arch.indexOf('## Your data'), arch.indexOf('## Layout'));

@@ -98,7 +98,7 @@ ${products.map((p) => productCard(base, p)).join('\n')}
 
 export function productPage({ base, origin }, product) {
   const category = categoryBySlug(product.category);
-  // The product as seed 001's PRODUCT_VIEW wants it (and as the cart keeps it).
+  // The product as the event API's PRODUCT_VIEW wants it (and as the cart keeps it).
   const view = {
     productId: product.id,
     title: product.title,
@@ -222,7 +222,7 @@ document.getElementById('cart').addEventListener('click', function (e) {
   };
 }
 
-/** Seed 001's checkout step for the page that shows it, when the cart has something. */
+/** The event API's checkout step for the page that shows it, when the cart has something. */
 const checkoutStep = (base, step) => `var items = shop.cart();
 if (!items.length) location.replace(${json(`${base}cart`)});
 else cartbeacon.push(['checkout', { step: ${json(step)}, productList: shop.productList(items), totalPrice: shop.total(items), currency: ${json(CURRENCY)} }]);`;

@@ -37,7 +37,7 @@ export const noStore = (ctx: Context, next: Next) => {
 /**
  * `GET /api/funnel` (the funnel report) and `POST …/workflows/:workflow_id/sidedata/` (the workflow sidedata report),
  * both behind `Authorization: Bearer <the account's reportToken>`. What they count is
- * defined in the README ("Reports"); the store counts it.
+ * defined in docs/reports.md; the store counts it.
  */
 export function reportRoutes(router: Router, deps: ReportDeps) {
   const { accounts, reports } = deps;

@@ -3,6 +3,7 @@ import { gzipSync } from 'node:zlib';
 import typescript from '@rollup/plugin-typescript';
 import terser from '@rollup/plugin-terser';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
+import { reportSize, sizeBudget } from './scripts/size-budget.mjs';
 
 /** The contract: the script-tag build stays at or under 4 KB gzipped. */
 const BUDGET = 4096;
@@ -14,21 +15,6 @@ const CHUNK_BUDGETS = { auto: 3072, vitals: 3584 };
 
 const dir = 'packages/tracker';
 const ts = () => typescript({ tsconfig: `${dir}/tsconfig.json`, declaration: false, sourceMap: true });
-
-/** Fails the build when the gzipped bundle is over budget (like snowplow's bundlemon). */
-function sizeBudget(limit) {
-  return {
-    name: 'size-budget',
-    generateBundle(_options, bundle) {
-      for (const file of Object.values(bundle)) {
-        if (file.type !== 'chunk') continue;
-        const size = gzipSync(file.code, { level: 9 }).length;
-        if (size > limit) this.error(`${file.fileName} is ${size} bytes gzipped, over the ${limit} byte budget`);
-        this.warn?.call(this, `${file.fileName}: ${size} bytes gzipped (budget ${limit})`);
-      }
-    },
-  };
-}
 
 const terserOptions = {
   ecma: 2020,
@@ -76,16 +62,13 @@ function dashboardAssets() {
     name: 'dashboard-assets',
     buildStart() {
       this.addWatchFile(`${dashboardDir}/src/dashboard.css`);
-      this.addWatchFile(`${dashboardDir}/src/icon.svg`);
     },
     generateBundle(_options, bundle) {
       const css = readFileSync(`${dashboardDir}/src/dashboard.css`, 'utf8');
       this.emitFile({ type: 'asset', fileName: 'dashboard.css', source: css });
-      this.emitFile({ type: 'asset', fileName: 'dashboard-icon.svg', source: readFileSync(`${dashboardDir}/src/icon.svg`) });
       const js = Object.values(bundle).filter((f) => f.type === 'chunk').map((f) => f.code).join('\n');
       const size = gzipSync(js, { level: 9 }).length + gzipSync(css, { level: 9 }).length;
-      if (size > DASHBOARD_BUDGET) this.error(`dashboard.js + dashboard.css are ${size} bytes gzipped, over the ${DASHBOARD_BUDGET} byte budget`);
-      this.warn(`dashboard.js + dashboard.css: ${size} bytes gzipped (budget ${DASHBOARD_BUDGET})`);
+      reportSize(this, 'dashboard.js + dashboard.css', size, DASHBOARD_BUDGET);
     },
   };
 }

@@ -14,7 +14,7 @@
 // Usage: node bench/ingest.mjs [--json]
 // Environment: BENCH_THREADS, BENCH_CONNECTIONS, BENCH_WARMUP, BENCH_DURATION, BENCH_ROUNDS
 // (see DEFAULTS); BENCH_STORE_EVENTS (measure into a kept store already holding that many events);
-// BENCH_MEMORY_LIMIT (the collector's CARTBEACON_MEMORY_LIMIT); BENCH_COLLECTOR_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof");
+// BENCH_MEMORY_LIMIT (the collector's CARTBEACON_MEMORY_LIMIT); BENCH_MALLOC_ARENA_MAX (its MALLOC_ARENA_MAX, '2' unless set); BENCH_COLLECTOR_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof");
 // BENCH_COLLECTOR_CLI (another build's bin/cartbeacon.js, to try a change in a scratch
 // copy); BENCH_VERBOSE=1 passes the collector's stderr through.
 import { spawn } from 'node:child_process';
@@ -63,6 +63,8 @@ export const DEFAULTS = {
   storeEvents: env('BENCH_STORE_EVENTS', 0),
   /** The collector's CARTBEACON_MEMORY_LIMIT. @defaultValue DuckDB's own */
   memoryLimit: process.env.BENCH_MEMORY_LIMIT || undefined,
+  /** The collector's MALLOC_ARENA_MAX. @defaultValue '2', as the deployment docs set it */
+  mallocArenaMax: process.env.BENCH_MALLOC_ARENA_MAX ?? '2',
 };
 
 /** The data dir of a kept store of `events` generated events (bench/reports.mjs's traffic), made if missing. */
@@ -259,6 +261,9 @@ export async function measureIngest(options = {}) {
         CARTBEACON_RATE_LIMIT_KEY: '1000000',
         CARTBEACON_RATE_LIMIT_KEY_BURST: '1000000',
         ...(settings.memoryLimit ? { CARTBEACON_MEMORY_LIMIT: settings.memoryLimit } : {}),
+        // As docs/deployment.md runs it: two malloc arenas instead of eight per core keep
+        // DuckDB's and the loader thread's freed memory from piling up (BENCH_MALLOC_ARENA_MAX='' for glibc's default).
+        ...(settings.mallocArenaMax ? { MALLOC_ARENA_MAX: settings.mallocArenaMax } : {}),
       },
       /collector on (http:\/\/\S+)/,
     );

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * A shop backend sending events server-side: seed 001's REST call, a JSON array POSTed to
+ * A shop backend sending events server-side: the Segmentify-compatible event API's REST call, a JSON array POSTed to
  * `/add/events/v1.json?apiKey=…`. Here the backend confirms an order (say, on its payment
  * provider's webhook) and sends the thank-you page view and the purchase.
  *
@@ -54,7 +54,7 @@ export function orderEvents(order, visitor, { testMode = false } = {}) {
   ];
 }
 
-/** New unique ids from the collector (seed 001's `GET /get/key?count=N`). */
+/** New unique ids from the collector (the event API's `GET /get/key?count=N`). */
 export async function newKeys(url, count) {
   const r = await fetch(`${url}/get/key?count=${count}`, { headers: { accept: 'application/json' } });
   if (!r.ok) throw new Error(`GET /get/key answered ${r.status}`);

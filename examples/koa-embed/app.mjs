@@ -6,17 +6,22 @@
  *
  *   PORT=3000 node examples/koa-embed/app.mjs
  *
- * Environment: PORT (3000), HOST, CARTBEACON_DATA_DIR (./data/koa-embed), CARTBEACON_CONFIG
- * (without one, a demo account for http://localhost:PORT is made in the data dir), LOG_LEVEL.
+ * Environment: PORT (3000), HOST, CARTBEACON_DATA_DIR (./data-koa-embed: its own, not
+ * `npm start`'s ./data), CARTBEACON_CONFIG (without one, a demo account for
+ * http://localhost:PORT is made in the data dir), LOG_LEVEL. Prints the account's keys:
+ * the apiKey for the snippet, and the demo account's report token for the dashboard and reports.
  */
 import { pathToFileURL } from 'node:url';
 import Koa from 'koa';
 import Router from '@koa/router';
 import mount from 'koa-mount';
-import { ConfigError, createApp, createDuckDBStore, createLogger, loadSettings } from '@cartbeacon/collector';
+import { ConfigError, createApp, createDuckDBStore, createLogger, describeStart, loadSettings } from '@cartbeacon/collector';
 
 /** Where the collector is mounted. */
 export const PREFIX = '/collect';
+
+/** The data dir without CARTBEACON_DATA_DIR: its own, beside (not inside) `npm start`'s ./data. */
+export const DATA_DIR = './data-koa-embed';
 
 const PRODUCTS = [
   { id: 'espresso-blend', title: 'Harbour Espresso Blend, 250 g', price: 12.9 },
@@ -67,7 +72,7 @@ export async function createShopApp({ config, dataDir, prefix = PREFIX, logger =
 }
 
 async function main() {
-  const env = { ...process.env, PORT: process.env.PORT ?? '3000', CARTBEACON_DATA_DIR: process.env.CARTBEACON_DATA_DIR || './data/koa-embed' };
+  const env = { ...process.env, PORT: process.env.PORT ?? '3000', CARTBEACON_DATA_DIR: process.env.CARTBEACON_DATA_DIR || DATA_DIR };
   // The collector's own settings reader: the config file, or a demo account in the data dir.
   const settings = loadSettings(env);
   const logger = createLogger();
@@ -75,8 +80,9 @@ async function main() {
   const server = app.listen(settings.port, settings.host);
   await new Promise((resolve, reject) => server.once('listening', resolve).once('error', reject));
   const url = `http://localhost:${server.address().port}`;
-  process.stdout.write(`koa shop on ${url}, cartbeacon at ${url}${PREFIX}/ (data in ${settings.dataDir})\n`);
-  for (const a of settings.config.accounts) process.stdout.write(`  account "${a.name}" apiKey ${a.apiKey}\n`);
+  // One write, so that a reader sees it whole: where it runs, then as `npm start` prints
+  // them the collector's address, the dashboard's and the keys.
+  process.stdout.write(`koa shop on ${url}, cartbeacon at ${url}${PREFIX}/\n${describeStart(settings, `${url}${PREFIX}`)}\n`);
 
   const stop = () => {
     server.close(() => close().then(() => process.exit(0), () => process.exit(1)));

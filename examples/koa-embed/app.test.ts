@@ -7,13 +7,13 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createDuckDBStore, createLogger } from '@cartbeacon/collector';
 import { account, assertBuilt, freePort, launchChromium, openTab, tempDir, waitFor } from '../../test/browser/harness.js';
-import { createShopApp, PREFIX } from './app.mjs';
+import { createShopApp, DATA_DIR, PREFIX } from './app.mjs';
 
 const APP = fileURLToPath(new URL('./app.mjs', import.meta.url));
 const cleanup: (() => unknown)[] = [];
@@ -24,12 +24,16 @@ afterEach(async () => {
 });
 
 describe('the Koa app with the collector mounted at /collect (koa-embed)', () => {
-  it('serves its own routes and the mounted collector, and stops on SIGTERM with 0', { timeout: 60_000 }, async () => {
-    const dir = tempDir('cartbeacon-embed-');
-    cleanup.push(() => dir.remove());
+  it('serves its own routes and the mounted collector, prints the keys, and stops on SIGTERM with 0', { timeout: 60_000 }, async () => {
+    // Run from a directory of its own without CARTBEACON_DATA_DIR: its data goes to its own
+    // dir there, not into npm start's ./data.
+    const cwd = tempDir('cartbeacon-embed-');
+    cleanup.push(() => cwd.remove());
+    const dir = { path: join(cwd.path, DATA_DIR) };
     const port = await freePort();
     const child = spawn(process.execPath, [APP], {
-      env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', CARTBEACON_DATA_DIR: dir.path, LOG_LEVEL: 'warn' },
+      cwd: cwd.path,
+      env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -42,10 +46,14 @@ describe('the Koa app with the collector mounted at /collect (koa-embed)', () =>
         await exited;
       }
     });
-    await waitFor(() => out.includes('koa shop on'), { timeout: 30_000, message: () => `the app did not start: ${out}` });
+    await waitFor(() => /koa shop on[^]*snippet: .*\n/.test(out), { timeout: 30_000, message: () => `the app did not start: ${out}` });
     const url = `http://127.0.0.1:${port}`;
     const acct = JSON.parse(readFileSync(join(dir.path, 'config.json'), 'utf8')).accounts[0];
-    expect(out).toContain(acct.apiKey);
+    expect(existsSync(join(cwd.path, 'data'))).toBe(false);
+    // The demo account's keys: the apiKey for the snippet, the report token for the dashboard and reports.
+    expect(out).toContain(`apiKey (public, data-key)  ${acct.apiKey}`);
+    expect(out).toContain(`reportToken (secret)       ${acct.reportToken}`);
+    expect(out).toContain(`dashboard: http://localhost:${port}${PREFIX}/dashboard`);
 
     // The app's own routes.
     const page = await fetch(`${url}/`);

@@ -34,7 +34,7 @@ function layout(site, { title, head = '', body, bodyAttrs = '', tag = '' }) {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title)}</title>
-<link rel="icon" href="data:,">
+<link rel="icon" href="${esc(site.collector)}/favicon.svg" type="image/svg+xml">
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:48rem;margin:2rem auto;padding:0 1rem}
 .hero{height:14rem;background:linear-gradient(120deg,#6b3e26,#d9a066);border-radius:.5rem}
 button,.button{font:inherit;padding:.4rem .9rem;cursor:pointer}</style>

@@ -26,7 +26,7 @@ export function layout(site, page) {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escape(page.title)} · Beacon Roasters</title>
 <link rel="stylesheet" href="${base}assets/shop.css">
-<link rel="icon" href="data:,">
+<link rel="icon" href="${escape(collector)}/favicon.svg" type="image/svg+xml">
 <script>
   // Calls made before cartbeacon.js has loaded wait in this array and are replayed. This
   // one comes before the script tag: an async script may run as soon as it is loaded
@@ -42,15 +42,14 @@ export function layout(site, page) {
   <a class="logo" href="${base}">☕ Beacon Roasters</a>
   ${CATEGORIES.map((c) => `<a href="${base}category/${c.slug}">${escape(c.name)}</a>`).join('\n  ')}
   <form action="${base}search" role="search"><input name="q" type="search" placeholder="Search" aria-label="Search"><button class="secondary">Search</button></form>
-  <a href="${base}auto/markup/" title="the same kind of shop, described by data-cartbeacon-* markup only">Markup shop</a>
-  <a href="${base}auto/gtm/" title="a shop that only pushes GA4 events to its dataLayer">dataLayer shop</a>
   <a href="${base}account">Account</a>
   <a href="${base}cart" id="cart-link">Cart<span id="cart-count"></span></a>
 </nav></header>
 <main>
 ${page.body}
 </main>
-<footer>A demo shop for <a href="${escape(collector)}/">cartbeacon</a>: every page sends its events to ${escape(collector)}.</footer>
+<footer>A demo shop for <a href="${escape(collector)}/">cartbeacon</a>: every page sends its events to ${escape(collector)}.
+<br>The same kind of shop, tracked without any code: the <a href="${base}auto/markup/">markup shop</a> (data-cartbeacon-* attributes only) and the <a href="${base}auto/gtm/">dataLayer shop</a> (GA4 dataLayer pushes only).</footer>
 ${page.script ? `<script>\n${page.script}\n</script>` : ''}
 </body>
 </html>
@@ -99,7 +98,7 @@ ${products.map((p) => productCard(base, p)).join('\n')}
 
 export function productPage({ base, origin }, product) {
   const category = categoryBySlug(product.category);
-  // The product as seed 001's PRODUCT_VIEW wants it (and as the cart keeps it).
+  // The product as the event API's PRODUCT_VIEW wants it (and as the cart keeps it).
   const view = {
     productId: product.id,
     title: product.title,
@@ -223,7 +222,7 @@ document.getElementById('cart').addEventListener('click', function (e) {
   };
 }
 
-/** Seed 001's checkout step for the page that shows it, when the cart has something. */
+/** The event API's checkout step for the page that shows it, when the cart has something. */
 const checkoutStep = (base, step) => `var items = shop.cart();
 if (!items.length) location.replace(${json(`${base}cart`)});
 else cartbeacon.push(['checkout', { step: ${json(step)}, productList: shop.productList(items), totalPrice: shop.total(items), currency: ${json(CURRENCY)} }]);`;

@@ -42,8 +42,7 @@ describe('docs/deployment.md and deploy/', { timeout: 60_000 }, () => {
   it('links only to files that exist', () => {
     const links = [...DEPLOYMENT.matchAll(/\]\(((?:\.\.\/|[a-z])[^)#]*)(?:#[^)]*)?\)/g)].map(([, path]) => path!).filter((p) => !p.startsWith('http'));
     expect(links).toContain('../deploy/systemd/cartbeacon.service');
-    // configuration.md is the docs' own, written beside this one.
-    const missing = links.filter((p) => !existsSync(join(dirname(DOC), p)) && p !== 'configuration.md');
+    const missing = links.filter((p) => !existsSync(join(dirname(DOC), p)));
     expect(missing).toEqual([]);
   });
 });

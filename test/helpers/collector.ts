@@ -54,11 +54,11 @@ export async function startCollector(
   config: Partial<ConfigFile> = {},
   dataDir?: string,
   spool?: SpoolSetup,
-  options: Partial<Pick<AppOptions, 'rateLimits' | 'clientIpHeader'>> = {},
+  options: Partial<Pick<AppOptions, 'rateLimits' | 'clientIpHeader' | 'logger' | 'demoAccountId'>> = {},
 ): Promise<TestCollector> {
   const dir = dataDir ? { path: dataDir, remove() {} } : tempDir();
   const store = await createDuckDBStore({ dataDir: dir.path, threads: 1, memoryLimit: '256MB' });
-  const logger = createLogger('silent');
+  const logger = options.logger ?? createLogger('silent');
   const metrics = createMetrics();
   const ingest = spool
     ? await openSpooledIngest({

@@ -53,7 +53,7 @@
     total: function (items) {
       return items.reduce(function (s, i) { return s + Math.round(i.price * 100) * i.quantity; }, 0) / 100;
     },
-    /** The cart as seed 001's productList. */
+    /** The cart as the event API's productList. */
     productList: function (items) {
       return items.map(function (i) {
         return { productId: i.productId, price: i.price, currency: i.currency, quantity: i.quantity };

@@ -159,6 +159,11 @@ async function load() {
           : `Left out of these figures: ${events(test_mode, 'test-mode event')}, ${events(bots, 'event')} from bots, ${events(held, 'event')} held for the visitor's next page.`;
     }),
     realtime(mine),
+    get<CountsAnswer<{ text: string }[]>>('refusals').then((a) => {
+      if (!current()) return;
+      byId('refused').hidden = !a.data.length;
+      byId('refusals').replaceChildren(...a.data.map((r) => h('li', {}, r.text)));
+    }),
   ];
   const results = await Promise.allSettled(work);
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');

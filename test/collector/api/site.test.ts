@@ -142,6 +142,16 @@ describe('collector routes', () => {
       expect(await res.text()).toContain(`${c.url}/cartbeacon.js`);
     });
 
+    it('serves its icon at /favicon.svg, which its pages link, and at /favicon.ico, which browsers ask for', async () => {
+      expect(await (await fetch(`${c.url}/`)).text()).toContain('<link rel="icon" href="/favicon.svg" type="image/svg+xml">');
+      for (const path of ['/favicon.svg', '/favicon.ico']) {
+        const res = await fetch(`${c.url}${path}`);
+        expect(res.status, path).toBe(200);
+        expect(res.headers.get('content-type')).toBe('image/svg+xml');
+        expect(await res.text()).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+      }
+    });
+
     it('answers 405 with Allow for a wrong method on a known path', async () => {
       const res = await fetch(`${c.url}/add/events/v1.json`, { method: 'GET' });
       expect(res.status).toBe(405);

@@ -32,7 +32,7 @@ export type IngestLimit = (request: LimitedRequest) => void;
  * The API key of an ingest request, wherever its API carries it: `?apiKey=` (the event
  * API, the Yespo-compatible API), the Basic auth password (Yespo), a Bearer token (Da Vinci).
  */
-function apiKeyOf(request: LimitedRequest): string | undefined {
+export function apiKeyOf(request: LimitedRequest): string | undefined {
   const query = request.query('apiKey');
   if (query) return query;
   const authorization = request.get('authorization');

@@ -8,8 +8,11 @@ import { createLogger } from '../telemetry/logger.js';
 import type { Logger } from '../telemetry/logger.js';
 import { createMetrics } from '../telemetry/metrics.js';
 import type { Metrics } from '../telemetry/metrics.js';
+import { createRefusalLog } from '../telemetry/refusals.js';
+import type { RefusalLog } from '../telemetry/refusals.js';
 import { healthRoutes } from '../api/site/health.js';
 import { homeRoutes } from '../api/site/home.js';
+import { faviconRoutes } from '../api/site/favicon.js';
 import { ingestRoutes } from '../api/events/route.js';
 import { eventApiFastPath } from '../api/events/fast-path.js';
 import { davinciRoutes } from '../api/davinci/route.js';
@@ -46,6 +49,12 @@ export interface AppOptions {
   trackerDir?: string;
   /** Where the demo shop is mounted, for a link on the start page. */
   demoShop?: string;
+  /**
+   * The demo account's id, when the collector runs with the demo account (no
+   * configuration file): the start page then shows its API key in the snippet and the
+   * origins its refusals came from. @defaultValue none
+   */
+  demoAccountId?: string;
   /** The ingest rate limits; false turns them off. @defaultValue DEFAULT_RATE_LIMITS (http/rate-limit.ts) */
   rateLimits?: RateLimits | false;
   /**
@@ -71,6 +80,8 @@ export interface CollectorApp extends Koa {
    * HTTP layer in front of the app counts against the same buckets.
    */
   readonly rateLimiter?: RateLimiter;
+  /** The refused ingest requests of the last hour (logged at warn as they come). */
+  readonly refusals: RefusalLog;
 }
 
 /**
@@ -83,7 +94,8 @@ export function createApp(options: AppOptions): CollectorApp {
   const metrics = options.metrics ?? createMetrics();
   const accounts = indexAccounts(config.accounts);
   const app = new Koa({ proxy: false }) as CollectorApp;
-  Object.assign(app, { metrics, logger });
+  const refusals = createRefusalLog({ logger });
+  Object.assign(app, { metrics, logger, refusals });
 
   // Metrics first, so that they see the status the error handler answers with.
   app.use(async (ctx, next) => {
@@ -101,7 +113,9 @@ export function createApp(options: AppOptions): CollectorApp {
   // Every method Node's parser takes is known to the router, so that a path answers the
   // ones it does not take with 405 and Allow, never 501.
   const router = new Router({ methods: METHODS });
-  homeRoutes(router, { demoShop: options.demoShop });
+  const demo = options.demoAccountId === undefined ? undefined : accounts.byId(options.demoAccountId);
+  faviconRoutes(router);
+  homeRoutes(router, { demoShop: options.demoShop, refusals, ...(demo ? { demoAccount: demo } : {}) });
   const { store } = options;
   const path = options.ingest ?? directIngest(store, metrics);
   metrics.observeIngest(() => path.status());
@@ -110,7 +124,7 @@ export function createApp(options: AppOptions): CollectorApp {
   const limits = options.rateLimits === false ? undefined : createRateLimiter(options.rateLimits ?? DEFAULT_RATE_LIMITS);
   Object.assign(app, { rateLimiter: limits });
   const limit = ingestRateLimit(limits, { accounts, metrics, clientIpHeader: options.clientIpHeader?.toLowerCase() });
-  const ingest = { accounts, writer: path.writer, batches: path.batches, metrics, countryHeader: config.countryHeader?.toLowerCase(), limit };
+  const ingest = { accounts, writer: path.writer, batches: path.batches, metrics, countryHeader: config.countryHeader?.toLowerCase(), limit, refusals };
   ingestRoutes(router, ingest);
   keyRoutes(router);
   // Drop-in ingest for the Yespo-compatible and Da Vinci Signal-compatible APIs.
@@ -122,6 +136,7 @@ export function createApp(options: AppOptions): CollectorApp {
   dashboardRoutes(router, {
     accounts,
     reports: store,
+    refusals,
     ...(options.sessionSecret !== undefined ? { sessionSecret: options.sessionSecret } : {}),
     ...(options.dashboardDir !== undefined ? { assetsDir: options.dashboardDir } : {}),
   });

@@ -83,6 +83,7 @@ export async function startServer(settings: Readonly<Settings>, options: ServerO
       metrics,
       logger,
       demoShop: options.demoShop,
+      ...(settings.demo && settings.config.accounts[0] ? { demoAccountId: settings.config.accounts[0].id } : {}),
       sessionSecret,
       rateLimits: settings.rateLimits,
       clientIpHeader: settings.clientIpHeader,

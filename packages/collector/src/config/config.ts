@@ -30,7 +30,7 @@ export interface AccountConfig {
   timezone: string;
   /** ISO 4217 code used for amounts that come without a currency. */
   currency: string;
-  /** Named funnels reported by the sidedata endpoint (README, "Workflows"). */
+  /** Named funnels reported by the workflow sidedata report (docs/reports.md, "Configuring workflows and goals"). */
   workflows?: WorkflowConfig[];
   /** Goals outside any workflow (sidedata's affected_goals), besides "System: Visitor purchased". */
   goals?: Goal[];
@@ -92,7 +92,8 @@ const accountSchema: JSONSchemaType<AccountConfig> = {
   },
 };
 
-const fileSchema: JSONSchemaType<ConfigFile> = {
+/** The configuration file's JSON Schema (docs/configuration.md lists its keys; a test checks that it names them all). */
+export const CONFIG_FILE_SCHEMA: JSONSchemaType<ConfigFile> = {
   type: 'object',
   additionalProperties: false,
   required: ['accounts'],
@@ -103,7 +104,7 @@ const fileSchema: JSONSchemaType<ConfigFile> = {
 };
 
 // All errors, so that a misspelt key is named before the required key it stands for is missed.
-const validateFile = new Ajv({ allErrors: true, verbose: true }).compile(fileSchema);
+const validateFile = new Ajv({ allErrors: true, verbose: true }).compile(CONFIG_FILE_SCHEMA);
 
 /** "accounts[0].timezone" from ajv's "/accounts/0/timezone". */
 const keyName = (path: string) =>

@@ -16,7 +16,8 @@ export interface LoaderOptions {
    */
   batchRecords?: number;
   /**
-   * Also loaded once this many unloaded bytes wait.
+   * Also loaded once this many unloaded bytes wait; a load reads at most about this much
+   * (a backlog goes in several loads), so that a load's memory stays small.
    * @defaultValue 2 MiB
    */
   batchBytes?: number;
@@ -64,7 +65,7 @@ export function runLoader(spool: Spool, options: LoaderOptions): Loader {
           await Promise.race([spool.waitForAppend(due), pause(due)]);
           if (Date.now() < lastLoad + intervalMs && spool.stats().unloadedBytes < batchBytes) continue;
         }
-        const batch = await spool.read(position, { maxRecords: batchRecords });
+        const batch = await spool.read(position, { maxRecords: batchRecords, maxBytes: batchBytes });
         if (batch.records.length) await options.load(batch.records, batch.next);
         position = batch.next;
         await spool.release(position);

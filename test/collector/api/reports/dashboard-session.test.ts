@@ -10,7 +10,7 @@ import { ACCOUNT, startCollector } from '../../../helpers/collector.js';
 import type { TestCollector } from '../../../helpers/collector.js';
 
 const OTHER: AccountConfig = { ...ACCOUNT, id: 'a2b3c4d5-0000-4000-8000-000000000002', name: 'Other shop', apiKey: 'other-ingest-key', reportToken: 'other-secret-report-token-0123456789' };
-const PANELS = ['summary', 'timeseries', 'funnel', 'stages', 'sources', 'campaigns', 'heatmap', 'pages', 'products', 'realtime', 'excluded'];
+const PANELS = ['summary', 'timeseries', 'funnel', 'stages', 'sources', 'campaigns', 'heatmap', 'pages', 'products', 'realtime', 'excluded', 'refusals'];
 
 const form = (fields: Record<string, string>) => ({
   method: 'POST',
@@ -149,7 +149,7 @@ describe('the dashboard\'s sign-in and session', () => {
   });
 
   it('serves the front-end\'s files with ETags; /dashboard/ goes to /dashboard', async () => {
-    for (const file of ['dashboard.js', 'dashboard.css', 'dashboard-icon.svg']) {
+    for (const file of ['dashboard.js', 'dashboard.css']) {
       const res = await fetch(`${c.url}/dashboard/assets/${file}`);
       expect(res.status).toBe(200);
       const etag = res.headers.get('etag')!;

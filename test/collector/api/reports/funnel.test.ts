@@ -198,6 +198,20 @@ describe('GET /api/funnel', () => {
       expect(await res.json()).toEqual({ status: 'error', message: 'Unauthenticated' });
     });
 
+    it('401 before any 400: without a report token, a missing or bad parameter is not told', async () => {
+      for (const query of [{}, { report_type: 'Source' }, { account_id: '' }, { account_id: SHOP.id }, { account_id: SHOP.id, report_type: 'Nope', date_range: 'never' }]) {
+        for (const init of [{ token: null }, { authorization: 'Bearer not-the-token-0123456789' }]) {
+          const res = await f.get(funnelPath(query), init);
+          expect(res.status, JSON.stringify([query, init])).toBe(401);
+          expect(await res.json()).toEqual({ status: 'error', message: 'Unauthenticated' });
+        }
+      }
+      // With a report token, the missing account_id is told.
+      const res = await f.get(funnelPath({ report_type: 'Source', date_range: 'today' }));
+      expect(res.status).toBe(400);
+      expect(await res.json()).toEqual({ status: 'error', message: 'Missing required parameter: account_id' });
+    });
+
     it('takes the scheme in any case', async () => {
       const res = await f.get(path(), { authorization: `bearer ${SHOP.reportToken}` });
       expect(res.status).toBe(200);

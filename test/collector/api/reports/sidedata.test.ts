@@ -159,6 +159,14 @@ describe('POST /api/reporting/workflow/v1/orgs/:organization_id/workflows/:workf
       expect(await res.json()).toEqual({ status: 'error', message: 'Unauthenticated' });
     });
 
+    it('401 before any 400 or 404: without a report token, neither the body nor the workflow is looked at', async () => {
+      for (const [workflow, body] of [[SHOP.id, undefined], [SHOP.id, {}], ['no-such-workflow', { interval }]] as const) {
+        const res = await f.post(path(workflow), body, { token: null });
+        expect(res.status, `${workflow} ${JSON.stringify(body)}`).toBe(401);
+        expect(await res.json()).toEqual({ status: 'error', message: 'Unauthenticated' });
+      }
+    });
+
     it('401 for an organization that does not exist', async () => {
       const res = await f.post(path(SHOP.id, 'no-such-org'), { interval });
       expect(res.status).toBe(401);

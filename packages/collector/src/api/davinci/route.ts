@@ -49,7 +49,7 @@ export function davinciRoutes(router: Router, deps: VendorDeps) {
       path,
       speaks(renderStatusMessage),
       limitedBy(deps.limit),
-      countRefusals(deps.metrics, vendorLabel(CHANNEL), async (ctx) => {
+      countRefusals(deps, vendorLabel(CHANNEL), async (ctx) => {
         const account = davinciAccount(ctx, deps.accounts);
         const inner = checkDaVinci(kind, await readJsonObject(ctx));
         const receivedAt = Date.now();

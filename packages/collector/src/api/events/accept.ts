@@ -50,6 +50,7 @@ export async function acceptEvents(deps: IngestDeps, request: EventApiRequest): 
   const errors = checkBatch(body);
   metrics.eventsReceived.inc({ channel: CHANNEL }, body.length);
   for (const e of errors) metrics.eventsRefused.inc({ code: e.statusCode });
+  if (errors.length) noteRefusedEvents(deps, account.id, origin, errors);
   const first = errors[0];
   // Every event refused: the API's error body, with each one's reason.
   if (first && errors.length === body.length)
@@ -61,4 +62,15 @@ export async function acceptEvents(deps: IngestDeps, request: EventApiRequest): 
   const answer: IngestResponse = { campaigns: empty, responses: empty, timestamp: receivedAt };
   if (first) Object.assign(answer, { statusCode: first.statusCode, errors });
   return { status: 200, body: answer };
+}
+
+/** The refused events of a batch, one refusal per code, for the refusal log. */
+function noteRefusedEvents(deps: IngestDeps, accountId: string, origin: string, errors: readonly { statusCode: string; message: string }[]) {
+  const byCode = new Map<string, { message: string; events: number }>();
+  for (const e of errors) {
+    const seen = byCode.get(e.statusCode);
+    if (seen) seen.events++;
+    else byCode.set(e.statusCode, { message: e.message, events: 1 });
+  }
+  for (const [code, { message, events }] of byCode) deps.refusals.record({ code, accountId, origin, message, events });
 }

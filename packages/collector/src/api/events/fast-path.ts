@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CollectorError } from '../../http/errors.js';
 import type { HttpErrorLike } from '../../http/errors.js';
+import { noteRefusal } from '../ingest-context.js';
 import type { IngestDeps } from '../ingest-context.js';
 import type { LimitedRequest } from '../ingest-limit.js';
 import { acceptEvents } from './accept.js';
@@ -59,8 +60,8 @@ async function serve(deps: IngestDeps, req: IncomingMessage, res: ServerResponse
     status = err ? err.status : 500;
     if (err) Object.assign(headers, err.headers);
     const shown: HttpErrorLike = err ? { status, message: err.message, code: err.code } : { status, message: 'Internal Server Error' };
-    // A rate limit's refusal is counted by the limit (cartbeacon_rate_limited_total), as on the Koa route, where it comes before countRefusals.
-    if (err && status < 500 && err.code !== 'RATE_LIMITED') deps.metrics.eventsRefused.inc({ code: eventApiCode(err) });
+    // As the Koa route's countRefusals (a rate limit's refusal is the limit's to count).
+    if (err) noteRefusal(deps, err, eventApiCode(err), request);
     // Logged as the error handler has Koa emit every 5xx.
     if (status >= 500) onError(e);
     body = renderEventApiError(shown);

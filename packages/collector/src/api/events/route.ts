@@ -29,7 +29,7 @@ export function ingestRoutes(router: Router, deps: IngestDeps) {
     cors,
     speaks(renderEventApiError),
     limitedBy(deps.limit),
-    countRefusals(deps.metrics, eventApiCode, async (ctx) => {
+    countRefusals(deps, eventApiCode, async (ctx) => {
       const answer = await acceptEvents(deps, { req: ctx.req, get: (field) => ctx.get(field), query: (name) => queryParam(ctx, name) });
       ctx.status = answer.status;
       ctx.body = answer.body;

@@ -7,7 +7,7 @@ import { speaks } from '../../http/dialect.js';
 import { fromStore, refuse, renderStatusMessage } from '../../http/errors.js';
 import { queryParam } from '../../http/params.js';
 import type { ReportQueries } from '../../store/ports.js';
-import { authorizeReport } from './auth.js';
+import { authorizeReport, requireSomeReportToken } from './auth.js';
 import { parseFunnelParams } from './funnel-params.js';
 import { funnelData, funnelQuery } from './funnel-answer.js';
 import { parseInterval } from './interval.js';
@@ -37,7 +37,7 @@ export const noStore = (ctx: Context, next: Next) => {
 /**
  * `GET /api/funnel` (the funnel report) and `POST …/workflows/:workflow_id/sidedata/` (the workflow sidedata report),
  * both behind `Authorization: Bearer <the account's reportToken>`. What they count is
- * defined in the README ("Reports"); the store counts it.
+ * defined in docs/reports.md; the store counts it.
  */
 export function reportRoutes(router: Router, deps: ReportDeps) {
   const { accounts, reports } = deps;
@@ -49,7 +49,10 @@ export function reportRoutes(router: Router, deps: ReportDeps) {
     ...report,
     async (ctx) => {
       const accountId = queryParam(ctx, 'account_id');
-      if (accountId === undefined || accountId.trim() === '') throw missingParameter('account_id');
+      if (accountId === undefined || accountId.trim() === '') {
+        requireSomeReportToken(accounts, ctx.get('authorization'));
+        throw missingParameter('account_id');
+      }
       const account = authorizeReport(accounts, accountId, ctx.get('authorization'));
       const p = parseFunnelParams((name) => queryParam(ctx, name), account.timezone, now());
       const rows = await fromStore(reports.funnel(funnelQuery(account.id, p)));

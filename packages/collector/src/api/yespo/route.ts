@@ -39,7 +39,7 @@ export function yespoRoutes(router: Router, deps: VendorDeps) {
     '/api/v2/event',
     speaks(renderStatusMessage),
     limitedBy(deps.limit),
-    countRefusals(metrics, vendorLabel(CHANNEL), async (ctx) => {
+    countRefusals(deps, vendorLabel(CHANNEL), async (ctx) => {
       const account = yespoAccount(ctx, deps.accounts);
       const body = await readJsonObject(ctx);
       const event = parseYespo(body);

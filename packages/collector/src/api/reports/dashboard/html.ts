@@ -26,7 +26,7 @@ const head = (base: string, title: string, script: boolean) => `<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="same-origin">
 <title>${esc(title)}</title>
-<link rel="icon" href="${base}/dashboard/assets/dashboard-icon.svg" type="image/svg+xml">
+<link rel="icon" href="${base}/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="${base}/dashboard/assets/dashboard.css">
 ${script ? `<script defer src="${base}/dashboard/assets/dashboard.js"></script>\n` : ''}</head>`;
 
@@ -101,6 +101,11 @@ ${field('country', 'Funnel country', '<input name="country" id="country" size="3
 </form>
 <p id="range" class="range" aria-live="polite"></p>
 <p id="problem" class="error" role="alert" hidden></p>
+<section id="refused" class="panel refused" aria-labelledby="h-refused" hidden>
+<h2 id="h-refused">Refused in the last hour</h2>
+<p class="note">Requests that the collector refused for this account: their events were not stored, and are gone. Fix the snippet or the configuration, and the next ones are taken.</p>
+<ul id="refusals"></ul>
+</section>
 
 <section class="panel" aria-labelledby="h-summary">
 <h2 id="h-summary">Summary</h2>

@@ -11,6 +11,8 @@ import { queryParam } from '../../../http/params.js';
 import { loadAssets, sendAsset } from '../../../http/static-assets.js';
 import { securePage } from '../../../http/security-headers.js';
 import type { DashboardQueries, ReportQueries } from '../../../store/ports.js';
+import { describeRefusals } from '../../../telemetry/refusal-text.js';
+import type { RefusalLog } from '../../../telemetry/refusals.js';
 import { unauthenticated } from '../refusals.js';
 import { noStore } from '../route.js';
 import { toCsv } from './csv.js';
@@ -18,12 +20,14 @@ import { dashboardPage, signInPage } from './html.js';
 import { createPanels } from './panels.js';
 import { parseDashboardParams } from './params.js';
 import { createSessions, dashboardPath } from './session.js';
-import { accountsOfToken } from './session.js';
+import { accountsOfToken } from '../auth.js';
 import { createThrottle } from './throttle.js';
 
 export interface DashboardDeps {
   accounts: Accounts;
   reports: ReportQueries & DashboardQueries;
+  /** The refused ingest requests of the last hour, each account's shown to it. */
+  refusals: RefusalLog;
   /**
    * Signs the session cookies, with the accounts' report tokens. Keep it across restarts
    * (`cartbeacon serve` keeps one in the data dir). @defaultValue none: the tokens alone
@@ -88,7 +92,7 @@ export function dashboardRoutes(router: Router, deps: DashboardDeps) {
   const sessions = createSessions(deps.accounts, deps.sessionSecret, now);
   const throttle = createThrottle(now);
   const panels = createPanels(deps.reports, now);
-  const assets = loadAssets(deps.assetsDir ?? defaultDashboardDir(), /^dashboard(\.js|\.css|\.js\.map|-icon\.svg)$/);
+  const assets = loadAssets(deps.assetsDir ?? defaultDashboardDir(), /^dashboard(\.js|\.css|\.js\.map)$/);
   const base = (ctx: Context) => (ctx as { mountPath?: string }).mountPath ?? '';
   // Its pages, files and JSON with the collector's strict Content-Security-Policy and security headers.
   router.use('/dashboard', securePage);
@@ -157,6 +161,23 @@ export function dashboardRoutes(router: Router, deps: DashboardDeps) {
     // Not fingerprinted: the browser asks again each time and gets a 304 while unchanged.
     sendAsset(ctx, asset, 'no-cache');
     return undefined;
+  });
+
+  // Not a store query: the collector's memory of the last hour's refusals of the account.
+  router.get('/dashboard/api/refusals', noStore, speaks(renderStatusMessage), (ctx) => {
+    const account = accountOf(ctx);
+    ctx.body = {
+      status: 'ok',
+      data: deps.refusals.recent(account.id).map((c) => ({
+        code: c.code,
+        origin: c.origin,
+        requests: c.requests,
+        events: c.events,
+        last_at: new Date(c.lastAt).toISOString(),
+        message: c.message,
+        text: describeRefusals(c, true),
+      })),
+    };
   });
 
   router.get('/dashboard/api/:panel', noStore, speaks(renderStatusMessage), async (ctx, next) => {

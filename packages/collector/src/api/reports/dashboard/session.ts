@@ -1,7 +1,8 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Context } from 'koa';
 import type { Accounts } from '../../../config/accounts.js';
 import type { AccountConfig } from '../../../config/config.js';
+import { tokenDigest as digest } from '../auth.js';
 
 /** The session cookie's name. */
 export const SESSION_COOKIE = 'cartbeacon_dashboard';
@@ -9,13 +10,6 @@ export const SESSION_COOKIE = 'cartbeacon_dashboard';
 /** How long a sign-in lasts. @defaultValue 7 days */
 export const SESSION_SECONDS = 7 * 24 * 3600;
 
-const digest = (s: string) => createHash('sha256').update(s).digest();
-
-/** The accounts whose report token `token` is (compared in constant time); usually one. */
-export function accountsOfToken(accounts: Accounts, token: string): AccountConfig[] {
-  const given = digest(token);
-  return accounts.list().filter((a) => timingSafeEqual(given, digest(a.reportToken)));
-}
 
 /**
  * Signed, stateless dashboard sessions. A cookie names the accounts it opens and when it

@@ -72,14 +72,10 @@ export interface DuckDBStore extends Store {
  */
 export async function createDuckDBStore(options: DuckDBStoreOptions): Promise<DuckDBStore> {
   mkdirSync(options.dataDir, { recursive: true });
-  const config: Record<string, string> = {
-    checkpoint_threshold: options.checkpointThreshold ?? '256MB',
-    // Memory that loads and reports free goes back to the system soon (DuckDB keeps up to
-    // 128 MB per thread by default): a collector's RSS settles where its work is, not at its peak.
-    allocator_flush_threshold: '8MB',
-    allocator_bulk_deallocation_flush_threshold: '8MB',
-    allocator_background_threads: 'true',
-  };
+  // DuckDB's allocator keeps what it frees (up to 128 MB a thread) for the next query: made
+  // to flush above 8 MB, the collector's peak RSS under ingest fell by a few tens of MB but
+  // a funnel over 100 M events took twice as long (BENCHMARKS.md), so its defaults stay.
+  const config: Record<string, string> = { checkpoint_threshold: options.checkpointThreshold ?? '256MB' };
   if (options.memoryLimit) config.memory_limit = options.memoryLimit;
   if (options.threads) config.threads = String(options.threads);
   const file = join(options.dataDir, 'cartbeacon.duckdb');

@@ -1,12 +1,12 @@
 export { createApp } from './app/app.js';
 export type { AppOptions, CollectorApp } from './app/app.js';
 export { loadSettings, validateConfig, demoAccount, ConfigError } from './config/config.js';
-export type { AccountConfig, ConfigFile, Settings, Storage, Env } from './config/config.js';
+export type { AccountConfig, ConfigFile, Settings, Storage, Env, ClickHouseSettings } from './config/config.js';
 export { startServer } from './app/server.js';
 export type { RunningServer, ServerOptions } from './app/server.js';
 export { main, describeStart, settingsFromArgs } from './app/cli.js';
 export { openStore } from './app/open-store.js';
-export { createDuckDBStore, EVENT_COLUMNS } from './store/index.js';
+export { createDuckDBStore, createClickHouseStore, clickhouseQuote, clickhouseLiteral, EVENT_COLUMNS } from './store/index.js';
 export type * from './store/index.js';
 export type * from './store/queries.js';
 export { SESSION_LOOKBACK_MS } from './store/queries.js';

@@ -1,0 +1,69 @@
+import { SESSION_LOOKBACK_MS } from '../../queries.js';
+import type { FunnelGroup, FunnelQuery, FunnelRow } from '../../queries.js';
+import type { Db } from '../db.js';
+import { literal, quote } from '../sql.js';
+import { countedBetween } from './counted.js';
+
+/** The columns a funnel may group by; the only names that reach the SQL text from a query. */
+const GROUP_COLUMNS: Record<FunnelGroup, string> = {
+  source: 'source',
+  medium: 'medium',
+  campaign: 'campaign',
+  country: 'country',
+  device: 'device',
+};
+
+/**
+ * A column's value at the session's landing: its first counted event by time, and of
+ * events of the same millisecond the first stored (the smallest seq). Wrapped in a tuple
+ * because ClickHouse's aggregates skip NULL arguments, and a missing medium is a value here.
+ */
+const landing = (column: string) => `tupleElement(argMin(tuple(${column}), (ts_ms, seq)), 1)`;
+
+/**
+ * One pass over the range and the SESSION_LOOKBACK_MS before it: per session, its landing
+ * and the steps it reached in the range, as bits (1 product view, 2 add to cart, 4
+ * checkout, 8 purchase); sessions without a counted event in the range are dropped.
+ */
+function funnelSql(db: Db, query: FunnelQuery): string {
+  const column = GROUP_COLUMNS[query.groupBy];
+  const from = query.start - SESSION_LOOKBACK_MS;
+  const start = literal(Math.trunc(query.start));
+  // The landing country is needed apart only when filtering a grouping by something else.
+  const country = query.country !== undefined && query.groupBy !== 'country';
+  return `
+SELECT group_key, count() AS clicks,
+  countIf(bitAnd(reached, 1) != 0) AS microconversions,
+  countIf(bitAnd(reached, 2) != 0) AS add_to_cart,
+  countIf(bitAnd(reached, 4) != 0) AS checkout,
+  countIf(bitAnd(reached, 8) != 0) AS conversions
+FROM (
+  SELECT ${landing(column)} AS group_key,
+    ${country ? `${landing('country')} AS landing_country,` : ''}
+    groupBitOr(multiIf(ts_ms < ${start}, 0,
+      name = 'PRODUCT_VIEW', 1,
+      name = 'BASKET_OPERATIONS' AND ifNull(step = 'add', 0), 2,
+      name = 'CHECKOUT', if(ifNull(step = 'purchase', 0), 12, 4),
+      0)) AS reached
+  ${countedBetween(db, query.accountId, from, query.end)}
+  GROUP BY session_id
+  HAVING max(ts_ms) >= ${start}
+)
+${query.country !== undefined ? `WHERE ${country ? 'landing_country' : 'group_key'} = ${quote(query.country)}` : ''}
+GROUP BY group_key
+ORDER BY clicks DESC, group_key ASC
+LIMIT ${literal(query.skip)}, ${literal(query.limit)}`;
+}
+
+/** Funnel counts per landing source, medium, … (see FunnelRow). */
+export async function funnel(db: Db, query: FunnelQuery): Promise<FunnelRow[]> {
+  const rows = await db.query<Record<string, string | null>>(funnelSql(db, query));
+  return rows.map((r) => ({
+    key: r.group_key ?? null,
+    clicks: Number(r.clicks),
+    microconversions: Number(r.microconversions),
+    addToCart: Number(r.add_to_cart),
+    checkout: Number(r.checkout),
+    conversions: Number(r.conversions),
+  }));
+}

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectedFunnel, local } from './model.js';
 import type { Group, ModelEvent } from './model.js';
-import { RECENT, reportFixture, SHOP, TZ } from './fixture.js';
+import { RECENT, sharedReportFixtures, SHOP, TZ } from './fixture.js';
+import { STORE_KINDS, STORE_LABEL } from '../../../helpers/stores.js';
 import type { ReportFixture } from './fixture.js';
 
 const TYPES: [string, Group][] = [
@@ -21,12 +22,16 @@ const funnelPath = (params: Record<string, string | undefined>) => {
 /** YYYYMMDD → YYYY-MM-DD */
 const dashed = (d: string) => `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6)}`;
 
-describe('GET /api/funnel', () => {
+// The same traffic goes to a collector on each store, request by request; every test
+// runs against each of them.
+const fixtures = sharedReportFixtures();
+afterAll(() => fixtures.close(), 60_000);
+
+describe.each(STORE_KINDS.map((k) => [STORE_LABEL[k], k] as const))('GET /api/funnel on %s', (_label, kind) => {
   let f: ReportFixture;
   beforeAll(async () => {
-    f = await reportFixture();
-  }, 180_000);
-  afterAll(() => f?.c.close());
+    f = await fixtures.get(kind);
+  }, 600_000);
 
   const funnel = async (params: Record<string, string | undefined>, account = SHOP) => {
     const res = await f.get(funnelPath({ account_id: account.id, ...params }));

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectedInteraction, expectedPageNavigation } from './model.js';
 import type { When } from './model.js';
-import { ACCOUNT_GOALS, FROM, PURCHASE, RECENT, reportFixture, SHOP, TO, TZ, WORKFLOWS } from './fixture.js';
+import { ACCOUNT_GOALS, FROM, PURCHASE, RECENT, sharedReportFixtures, SHOP, TO, TZ, WORKFLOWS } from './fixture.js';
+import { STORE_KINDS, STORE_LABEL } from '../../../helpers/stores.js';
 import type { ReportFixture } from './fixture.js';
 
 const path = (workflowId: string, org = SHOP.id) => `/api/reporting/workflow/v1/orgs/${org}/workflows/${workflowId}/sidedata/`;
@@ -43,12 +44,16 @@ const INTERVALS: [string, { start: string; end: string }, When][] = [
 
 const longerThanADay = (w: When) => ('start' in w ? w.end - w.start > 24 * HOUR : w.firstDay !== w.lastDay || w.firstDay === '2025-10-26');
 
-describe('POST /api/reporting/workflow/v1/orgs/:organization_id/workflows/:workflow_id/sidedata/', () => {
+// The same traffic goes to a collector on each store, request by request; every test
+// runs against each of them.
+const fixtures = sharedReportFixtures();
+afterAll(() => fixtures.close(), 60_000);
+
+describe.each(STORE_KINDS.map((k) => [STORE_LABEL[k], k] as const))('POST /api/reporting/workflow/v1/orgs/:organization_id/workflows/:workflow_id/sidedata/ on %s', (_label, kind) => {
   let f: ReportFixture;
   beforeAll(async () => {
-    f = await reportFixture();
-  }, 180_000);
-  afterAll(() => f?.c.close());
+    f = await fixtures.get(kind);
+  }, 600_000);
 
   const sidedata = async (workflowId: string, interval: unknown, org = SHOP.id) => {
     const res = await f.post(path(workflowId, org), { interval });

@@ -21,7 +21,10 @@ import { stateLines } from './state.js';
  *   copy, or by an earlier try) gets a `repeat` mark, which the reports and the `events`
  *   view skip. Of two collectors loading the same id at once, the one that reads last
  *   sees both claims, so the mark is always written.
- * - A held row released by a later page view of its visitor gets a `released` mark.
+ * - A held row is released (a `released` mark) by a page view of its visitor that happened
+ *   later and was received with it or after it, whichever of the two is loaded first: each
+ *   load looks for the other side once its own rows are in, so of two collectors loading
+ *   them at once, the one that reads last sees both.
  * - The spool position goes last: until it is written, the load is tried again.
  */
 
@@ -42,43 +45,89 @@ interface Found {
   copies: Map<string, Set<bigint>>;
   /** The seqs of rows stored. */
   rows: Set<bigint>;
-  /** Held rows of the batch's page viewers, not yet released: [key of account and user, ts, seq]. */
-  held: { visitor: string; ts: number; seq: bigint }[];
 }
 
-/** Reads the claims and rows of the batch's ids, and the held rows of its page viewers. */
-async function find(db: Db, lines: ParsedLine[], viewers: [string, string][]): Promise<Found> {
+/** Reads the claims of the batch's ids, and their rows at the lines' own times. */
+async function find(db: Db, lines: ParsedLine[]): Promise<Found> {
   const ids = lines.map((p) => [p.facts.accountId, p.facts.eventId]);
   const times = [...new Set(lines.map((p) => `${p.facts.accountId}\u0000${p.facts.ts}`))].map((k) => {
     const [a, t] = k.split('\u0000');
     return [a!, Number(t)];
   });
-  const accounts = [...new Set(lines.map((p) => p.facts.accountId))];
   type Copy = { account_id: string; event_id: string; seq: string };
-  const [claims, rows, held] = await Promise.all([
+  const [claims, rows] = await Promise.all([
     db.query<Copy>(`SELECT account_id, event_id, seq FROM ${db.table('recent_ids')} WHERE (account_id, event_id) IN ${inList(ids)}`),
     db.query<Copy>(
       `SELECT account_id, event_id, seq FROM ${db.table('event_rows')}
        WHERE (account_id, ts_ms) IN ${inList(times)} AND event_id IN ${inList(lines.map((p) => p.facts.eventId))}`,
     ),
-    viewers.length
-      ? db.query<{ account_id: string; user_id: string; ts_ms: string; seq: string }>(
-          `SELECT DISTINCT account_id, user_id, ts_ms, seq FROM ${db.table('held_rows')}
-           WHERE (account_id, user_id) IN ${inList(viewers)}
-             AND seq ${db.global}NOT IN (SELECT seq FROM ${db.table('event_marks')} WHERE kind = 'released' AND account_id IN ${inList(accounts)})`,
-        )
-      : [],
   ]);
   const copies = new Map<string, Set<bigint>>();
   for (const c of [...claims, ...rows]) {
     const k = idKey(c.account_id, c.event_id);
     (copies.get(k) ?? copies.set(k, new Set()).get(k)!).add(BigInt(c.seq));
   }
-  return {
-    copies,
-    rows: new Set(rows.map((r) => BigInt(r.seq))),
-    held: held.map((h) => ({ visitor: idKey(h.account_id, h.user_id), ts: Number(h.ts_ms), seq: BigInt(h.seq) })),
+  return { copies, rows: new Set(rows.map((r) => BigInt(r.seq))) };
+}
+
+/** A page view or a held row, for releases: its visitor, when it happened and when it was received. */
+interface Moment {
+  accountId: string;
+  userId: string;
+  ts: number;
+  receivedAt: number;
+}
+interface Held extends Moment {
+  seq: bigint;
+}
+
+/** Whether `view` releases `held`: the same visitor, later, received with it or after. */
+const releases = (view: Moment, held: Moment) => view.ts > held.ts && view.receivedAt >= held.receivedAt;
+
+/**
+ * The held rows released now: those of this batch's page viewers (this batch's held rows
+ * among them) that one of its page views releases, and this batch's held rows that a
+ * stored page view releases. Run once the batch's rows are in.
+ */
+async function released(db: Db, views: Moment[], held: Held[]): Promise<Held[]> {
+  const visitors = (list: Moment[]) => inList([...new Map(list.map((m) => [idKey(m.accountId, m.userId), [m.accountId, m.userId]])).values()]);
+  const accounts = inList([...new Set(views.map((v) => v.accountId))]);
+  const [heldOfViewers, viewsOfHeld] = await Promise.all([
+    views.length
+      ? db.query<{ account_id: string; user_id: string; ts_ms: string; received_at_ms: string; seq: string }>(
+          `SELECT DISTINCT account_id, user_id, ts_ms, received_at_ms, seq FROM ${db.table('held_rows')}
+           WHERE (account_id, user_id) IN ${visitors(views)}
+             AND seq ${db.global}NOT IN (SELECT seq FROM ${db.table('event_marks')} WHERE kind = 'released' AND account_id IN ${accounts})`,
+        )
+      : [],
+    held.length
+      ? db.query<{ account_id: string; user_id: string; ts_ms: string; received_at_ms: string }>(
+          `SELECT account_id, user_id, ts_ms, received_at_ms FROM ${db.table('event_rows')}
+           WHERE (account_id, user_id) IN ${visitors(held)} AND name = 'PAGE_VIEW' AND held = 0
+             AND ts_ms > ${Math.min(...held.map((h) => h.ts))} AND ts >= toDateTime(${Math.floor(Math.min(...held.map((h) => h.ts)) / 1000)})`,
+        )
+      : [],
+  ]);
+  const moment = (r: { account_id: string; user_id: string; ts_ms: string; received_at_ms: string }): Moment => ({
+    accountId: r.account_id,
+    userId: r.user_id,
+    ts: Number(r.ts_ms),
+    receivedAt: Number(r.received_at_ms),
+  });
+  const byVisitor = (list: Moment[]) => {
+    const m = new Map<string, Moment[]>();
+    for (const x of list) (m.get(idKey(x.accountId, x.userId)) ?? m.set(idKey(x.accountId, x.userId), []).get(idKey(x.accountId, x.userId))!).push(x);
+    return m;
   };
+  const out = new Map<bigint, Held>();
+  const batchViews = byVisitor(views);
+  for (const r of heldOfViewers) {
+    const h = { ...moment(r), seq: BigInt(r.seq) };
+    if (batchViews.get(idKey(h.accountId, h.userId))?.some((v) => releases(v, h))) out.set(h.seq, h);
+  }
+  const storedViews = byVisitor(viewsOfHeld.map(moment));
+  for (const h of held) if (storedViews.get(idKey(h.accountId, h.userId))?.some((v) => releases(v, h))) out.set(h.seq, h);
+  return [...out.values()];
 }
 
 const markLine = (accountId: string, seq: bigint, kind: 'repeat' | 'released', at: number) =>
@@ -115,10 +164,8 @@ export async function loadBatch(
     }),
   );
 
-  // 2. Every copy known, and the held rows that this batch's page views may release.
-  const viewing = new Map<string, [string, string]>();
-  for (const p of news) if (p.facts.name === 'PAGE_VIEW' && !p.facts.held) viewing.set(idKey(p.facts.accountId, p.facts.userId), [p.facts.accountId, p.facts.userId]);
-  const found = news.length ? await find(db, news, [...viewing.values()]) : { copies: new Map(), rows: new Set<bigint>(), held: [] };
+  // 2. Every copy known.
+  const found = news.length ? await find(db, news) : { copies: new Map<string, Set<bigint>>(), rows: new Set<bigint>() };
 
   // 3. Which lines count, and which stored rows stop counting.
   const rows: string[] = [];
@@ -135,36 +182,31 @@ export async function loadBatch(
     } else if (found.rows.has(seqs[i]!)) marks.push(markLine(f.accountId, seqs[i]!, 'repeat', now));
   }
 
-  // 4. Held rows: this batch's, and those its page views release (a held row earlier than
-  // a page view of the same visitor stored now, in this batch or before).
-  const held = [...stored].filter((i) => lines[i]!.facts.held);
-  const heldLines = held.map((i) => {
-    const f = lines[i]!.facts;
-    return `{"account_id":${JSON.stringify(f.accountId)},"user_id":${JSON.stringify(f.userId)},"ts_ms":${f.ts},"seq":${seqs[i]}}`;
-  });
-  const lastView = new Map<string, number>();
+  // 4. The rows, their marks, the held ones apart, the vendor state.
+  const held: Held[] = [];
+  const views: Moment[] = [];
   for (const i of stored) {
     const f = lines[i]!.facts;
-    if (f.name === 'PAGE_VIEW' && !f.held) {
-      const k = idKey(f.accountId, f.userId);
-      lastView.set(k, Math.max(lastView.get(k) ?? -Infinity, f.ts));
-    }
+    if (f.held) held.push({ accountId: f.accountId, userId: f.userId, ts: f.ts, receivedAt: f.receivedAt, seq: seqs[i]! });
+    else if (f.name === 'PAGE_VIEW') views.push(f);
   }
-  const heldNow = [
-    ...found.held,
-    ...held.map((i) => ({ visitor: idKey(lines[i]!.facts.accountId, lines[i]!.facts.userId), ts: lines[i]!.facts.ts, seq: seqs[i]! })),
-  ];
-  for (const h of heldNow)
-    if (h.ts < (lastView.get(h.visitor) ?? -Infinity)) marks.push(markLine(h.visitor.split('\u0000')[0]!, h.seq, 'released', now));
-
-  // 5. Everything but the position, at once; then the position.
   const state = stateLines(batch.state, () => counter.next(Date.now()));
   await Promise.all([
     db.insert(db.table('event_rows'), rows),
     db.insert(db.table('event_marks'), marks),
-    db.insert(db.table('held_rows'), heldLines),
+    db.insert(
+      db.table('held_rows'),
+      held.map((h) => `{"account_id":${JSON.stringify(h.accountId)},"user_id":${JSON.stringify(h.userId)},"ts_ms":${h.ts},"received_at_ms":${h.receivedAt},"seq":${h.seq}}`),
+    ),
     db.insert(db.table('vendor_states'), state),
   ]);
+
+  // 5. Releases, once the rows are in; then the position.
+  if (views.length || held.length)
+    await db.insert(
+      db.table('event_marks'),
+      (await released(db, views, held)).map((h) => markLine(h.accountId, h.seq, 'released', now)),
+    );
   if (batch.position !== undefined)
     await db.insert(db.table('collector_positions'), [
       `{"collector_id":${JSON.stringify(collectorId)},"position":${JSON.stringify(batch.position)},"next_seq":${counter.mark},"at":${now}}`,

@@ -60,7 +60,7 @@ const TABLES: Table[] = [
   {
     // Held rows (a nextPage event sent server-side), by visitor, for their release.
     name: 'held_rows',
-    columns: ['account_id String', 'user_id String', 'ts_ms UInt64', 'seq UInt64'],
+    columns: ['account_id String', 'user_id String', 'ts_ms UInt64', 'received_at_ms UInt64', 'seq UInt64'],
     orderBy: '(account_id, user_id)',
     shardBy: 'cityHash64(account_id, user_id)',
   },

@@ -1,4 +1,4 @@
-import { createClient } from '@clickhouse/client';
+import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
 import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
 import { identifier } from './sql.js';
 
@@ -75,6 +75,8 @@ export function openDb(options: ClickHouseConnectionOptions): Db {
       request_timeout: 300_000,
       clickhouse_settings: { send_progress_in_http_headers: 1, http_headers_progress_interval_ms: '10000' },
       application: 'cartbeacon',
+      // Failures reach the caller (the loader logs them, /readyz shows them): the client stays quiet.
+      log: { level: ClickHouseLogLevel.OFF },
     });
   const db = identifier(options.database);
   const cluster = options.cluster;

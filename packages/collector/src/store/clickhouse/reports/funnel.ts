@@ -15,10 +15,15 @@ const GROUP_COLUMNS: Record<FunnelGroup, string> = {
 
 /**
  * A column's value at the session's landing: its first counted event by time, and of
- * events of the same millisecond the first stored (the smallest seq). Wrapped in a tuple
- * because ClickHouse's aggregates skip NULL arguments, and a missing medium is a value here.
+ * events of the same millisecond the first stored (the smallest seq). A missing medium is
+ * a value here, which ClickHouse's aggregates would skip, so the value goes in as a pair
+ * of whether it is NULL and its text (a Nullable inside the state crashed 18.16's shards
+ * when they sent it to the initiator) and comes out as NULL again.
  */
-const landing = (column: string) => `tupleElement(argMin(tuple(${column}), (ts_ms, seq)), 1)`;
+const landing = (column: string) => {
+  const first = `argMin((isNull(${column}), ifNull(${column}, '')), (ts_ms, seq))`;
+  return `if(tupleElement(${first}, 1) = 1, NULL, tupleElement(${first}, 2))`;
+};
 
 /**
  * One pass over the range and the SESSION_LOOKBACK_MS before it: per session, its landing

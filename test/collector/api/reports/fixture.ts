@@ -1,6 +1,6 @@
 import { ACCOUNT, startCollector } from '../../../helpers/collector.js';
 import type { TestCollector } from '../../../helpers/collector.js';
-import { STORE_KINDS, storeMaker } from '../../../helpers/stores.js';
+import { storeMaker } from '../../../helpers/stores.js';
 import type { StoreKind } from '../../../helpers/stores.js';
 import type { AccountConfig, Store } from '@cartbeacon/collector';
 import { countedEvents } from './model.js';
@@ -93,7 +93,7 @@ const fanOut =
  * sessions around midnights and the clock change, and some before the first day), 300
  * over the last 45 days for RECENT. `close()` stops them all.
  */
-export async function reportFixtures(kinds: StoreKind[] = STORE_KINDS): Promise<{ of: Record<StoreKind, ReportFixture>; close(): Promise<void> }> {
+export async function reportFixtures(kinds: StoreKind[]): Promise<{ of: Record<StoreKind, ReportFixture>; close(): Promise<void> }> {
   const makers = kinds.map(storeMaker);
   // ClickHouse as `cartbeacon serve` runs it: behind the spool, loaded in batches (it wants
   // few large inserts); DuckDB as before, each request written as it comes.
@@ -152,11 +152,11 @@ export async function reportFixtures(kinds: StoreKind[] = STORE_KINDS): Promise<
   };
 }
 
-/** The fixtures of a test file: made once, on first use, for every store kind. */
-export function sharedReportFixtures() {
+/** The fixtures of a test file: made once, on first use, for each of `kinds`. */
+export function sharedReportFixtures(kinds: StoreKind[]) {
   let made: ReturnType<typeof reportFixtures> | undefined;
   return {
-    get: (kind: StoreKind) => (made ??= reportFixtures()).then((f) => f.of[kind]),
+    get: (kind: StoreKind) => (made ??= reportFixtures(kinds)).then((f) => f.of[kind]),
     close: async () => (await made?.catch(() => undefined))?.close(),
   };
 }

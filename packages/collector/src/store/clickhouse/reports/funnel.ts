@@ -17,8 +17,7 @@ const GROUP_COLUMNS: Record<FunnelGroup, string> = {
  * A column's value at the session's landing: its first counted event by time, and of
  * events of the same millisecond the first stored (the smallest seq). A missing medium is
  * a value here, which ClickHouse's aggregates would skip, so the value goes in as a pair
- * of whether it is NULL and its text (a Nullable inside the state crashed 18.16's shards
- * when they sent it to the initiator) and comes out as NULL again.
+ * of whether it is NULL and its text, and comes out as NULL again.
  */
 const landing = (column: string) => {
   const first = `argMin((isNull(${column}), ifNull(${column}, '')), (ts_ms, seq))`;

@@ -15,6 +15,8 @@
 // memory_limit, as CARTBEACON_MEMORY_LIMIT does for the collector.
 //
 // Usage: node bench/reports.mjs [--json]   (needs packages/collector/dist: npm run build)
+// CARTBEACON_STORAGE=clickhouse runs bench/clickhouse/reports.mjs instead: the same reports
+// over the same generated events on ClickHouse, beside DuckDB.
 import { createServer } from 'node:http';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -38,7 +40,7 @@ export const DEFAULTS = {
   reuse: process.env.BENCH_REUSE === '1',
 };
 
-const ACCOUNT = {
+export const ACCOUNT = {
   id: '7b1f3c9e-2f4d-4a8e-9c1b-5d6e7f8a9b0c',
   name: 'Bench shop',
   apiKey: 'bench-public-ingest-key',
@@ -51,15 +53,15 @@ const ACCOUNT = {
 /** Page views per hour of day in seed 000's example: the daily rhythm of the sessions. */
 const HOURS = [554, 575, 594, 699, 1689, 3219, 3792, 3424, 2791, 2483, 2412, 2337, 2082, 1767, 1278, 1098, 979, 887, 834, 764, 687, 648, 576, 589];
 
-const median = (xs) => {
+export const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 const ms = (t0) => performance.now() - t0;
 
 /** YYYY-MM-DD of an instant in a zone. */
-const localDate = (t, timeZone) => new Intl.DateTimeFormat('en-CA', { timeZone }).format(t);
-const addDays = (date, n) => new Date(Date.parse(`${date}T12:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+export const localDate = (t, timeZone) => new Intl.DateTimeFormat('en-CA', { timeZone }).format(t);
+export const addDays = (date, n) => new Date(Date.parse(`${date}T12:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 /** The minute of the day below which a share b/1000 of the sessions start (the inverse of HOURS' distribution). */
 function minuteQuantiles() {
@@ -388,7 +390,10 @@ export function describeReports(r) {
   ].join('\n');
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+if (process.argv[1] === fileURLToPath(import.meta.url) && process.env.CARTBEACON_STORAGE === 'clickhouse') {
+  // Not awaited: that module imports this one, which must finish evaluating first.
+  import('./clickhouse/reports.mjs').then((m) => m.main());
+} else if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const r = await measureReports();
   console.log(describeReports(r));
   if (process.argv.includes('--json')) console.log(JSON.stringify(r, null, 2));

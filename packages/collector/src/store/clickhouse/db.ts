@@ -1,6 +1,7 @@
 import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
 import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
-import { identifier } from './sql.js';
+import { randomUUID } from 'node:crypto';
+import { identifier, quote } from './sql.js';
 
 export interface ClickHouseConnectionOptions {
   /** The HTTP(S) interface of one server of the cluster, e.g. http://127.0.0.1:8123. */
@@ -36,6 +37,13 @@ export interface Db {
   command(sql: string): Promise<void>;
   /** Inserts JSONEachRow lines; on a cluster, resolves once every shard has its part. */
   insert(table: string, lines: readonly string[]): Promise<void>;
+  /**
+   * Names this writer's inserts (their query ids start with `tag`), so that `settled` can
+   * tell when none is still running, this process's or an earlier one's.
+   */
+  tag: string;
+  /** Resolves once the server runs no insert of this writer's tag (or after `timeoutMs`, rejecting). */
+  settled(timeoutMs?: number): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -78,14 +86,15 @@ export function openDb(options: ClickHouseConnectionOptions): Db {
       // Failures reach the caller (the loader logs them, /readyz shows them): the client stays quiet.
       log: { level: ClickHouseLogLevel.OFF },
     });
-  const db = identifier(options.database);
+  const database = identifier(options.database);
   const cluster = options.cluster;
   const insertSettings: ClickHouseSettings = cluster ? { ...QUERY_SETTINGS, insert_distributed_sync: 1 } : QUERY_SETTINGS;
-  return {
+  const db: Db = {
+    tag: 'cartbeacon',
     database: options.database,
-    databaseSql: db,
+    databaseSql: database,
     cluster,
-    table: (name) => `${db}.${identifier(name)}`,
+    table: (name) => `${database}.${identifier(name)}`,
     onCluster: cluster ? `ON CLUSTER ${identifier(cluster)}` : '',
     global: cluster ? 'GLOBAL ' : '',
     async query<T>(sql: string) {
@@ -100,8 +109,20 @@ export function openDb(options: ClickHouseConnectionOptions): Db {
       // The rows follow the statement in the body: the client's insert() would re-encode them,
       // and Decimals must go in as the digits they are.
       await client
-        .command({ query: `INSERT INTO ${table} FORMAT JSONEachRow\n${lines.join('\n')}`, clickhouse_settings: insertSettings })
+        .command({
+          query: `INSERT INTO ${table} FORMAT JSONEachRow\n${lines.join('\n')}`,
+          clickhouse_settings: insertSettings,
+          query_id: `${db.tag}-${randomUUID()}`,
+        })
         .catch(wrap(`insert into ${table}`));
+    },
+    async settled(timeoutMs = 60_000) {
+      const end = Date.now() + timeoutMs;
+      const running = `SELECT count() AS n FROM system.processes WHERE startsWith(query_id, ${quote(`${db.tag}-`)})`;
+      while (Number((await db.query<{ n: string }>(running))[0]?.n ?? 0) > 0) {
+        if (Date.now() > end) throw new Error(`inserts of ${db.tag} still running after ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
     },
     async ping() {
       const r = await client.ping();
@@ -109,4 +130,5 @@ export function openDb(options: ClickHouseConnectionOptions): Db {
     },
     close: () => client.close(),
   };
+  return db;
 }

@@ -40,9 +40,12 @@ const minOf = (seqs: Iterable<bigint>) => {
   return m!;
 };
 
+/** An id's copies: each one's seq and the time it carries. */
+type Copies = Map<bigint, number>;
+
 interface Found {
-  /** Every copy's seq, by id (claims and rows). */
-  copies: Map<string, Set<bigint>>;
+  /** Every copy, by id (claims and rows). */
+  copies: Map<string, Copies>;
   /** The seqs of rows stored. */
   rows: Set<bigint>;
 }
@@ -54,20 +57,30 @@ async function find(db: Db, lines: ParsedLine[]): Promise<Found> {
     const [a, t] = k.split('\u0000');
     return [a!, Number(t)];
   });
-  type Copy = { account_id: string; event_id: string; seq: string };
+  type Copy = { account_id: string; event_id: string; seq: string; ts_ms: string };
   const [claims, rows] = await Promise.all([
-    db.query<Copy>(`SELECT account_id, event_id, seq FROM ${db.table('recent_ids')} WHERE (account_id, event_id) IN ${inList(ids)}`),
+    db.query<Copy>(`SELECT account_id, event_id, seq, ts_ms FROM ${db.table('recent_ids')} WHERE (account_id, event_id) IN ${inList(ids)}`),
     db.query<Copy>(
-      `SELECT account_id, event_id, seq FROM ${db.table('event_rows')}
+      `SELECT account_id, event_id, seq, ts_ms FROM ${db.table('event_rows')}
        WHERE (account_id, ts_ms) IN ${inList(times)} AND event_id IN ${inList(lines.map((p) => p.facts.eventId))}`,
     ),
   ]);
-  const copies = new Map<string, Set<bigint>>();
+  const copies = new Map<string, Copies>();
   for (const c of [...claims, ...rows]) {
     const k = idKey(c.account_id, c.event_id);
-    (copies.get(k) ?? copies.set(k, new Set()).get(k)!).add(BigInt(c.seq));
+    (copies.get(k) ?? copies.set(k, new Map()).get(k)!).set(BigInt(c.seq), Number(c.ts_ms));
   }
   return { copies, rows: new Set(rows.map((r) => BigInt(r.seq))) };
+}
+
+/**
+ * Waits for every insert, and fails with the first failure: a load is tried again only
+ * once none of its inserts is still on its way, or the next try could miss a row that
+ * lands after it looked.
+ */
+async function all(inserts: Promise<void>[]): Promise<void> {
+  const failed = (await Promise.allSettled(inserts)).find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /** A page view or a held row, for releases: its visitor, when it happened and when it was received. */
@@ -130,8 +143,9 @@ async function released(db: Db, views: Moment[], held: Held[]): Promise<Held[]> 
   return [...out.values()];
 }
 
-const markLine = (accountId: string, seq: bigint, kind: 'repeat' | 'released', at: number) =>
-  `{"account_id":${JSON.stringify(accountId)},"seq":${seq},"kind":"${kind}","at":${at}}`;
+/** A mark of the row `seq` (whose time is `ts`, so that reports read only the marks of their range). */
+const markLine = (accountId: string, seq: bigint, ts: number, kind: 'repeat' | 'released', at: number) =>
+  `{"account_id":${JSON.stringify(accountId)},"seq":${seq},"ts_ms":${ts},"kind":"${kind}","at":${at}}`;
 
 /**
  * Loads a batch: its rows less the repeats, the marks, the held rows and their releases,
@@ -165,7 +179,7 @@ export async function loadBatch(
   );
 
   // 2. Every copy known.
-  const found = news.length ? await find(db, news) : { copies: new Map<string, Set<bigint>>(), rows: new Set<bigint>() };
+  const found = news.length ? await find(db, news) : { copies: new Map<string, Copies>(), rows: new Set<bigint>() };
 
   // 3. Which lines count, and which stored rows stop counting.
   const rows: string[] = [];
@@ -173,13 +187,13 @@ export async function loadBatch(
   const stored = new Set<number>();
   for (const i of candidates) {
     const f = lines[i]!.facts;
-    const copies = found.copies.get(idKey(f.accountId, f.eventId)) ?? new Set([seqs[i]!]);
-    const winner = minOf(copies);
+    const copies: Copies = found.copies.get(idKey(f.accountId, f.eventId)) ?? new Map([[seqs[i]!, f.ts]]);
+    const winner = minOf(copies.keys());
     if (winner === seqs[i]) {
       stored.add(i);
       if (!found.rows.has(seqs[i]!)) rows.push(rowLine(lines[i]!, seqs[i]!));
-      for (const s of copies) if (s !== winner) marks.push(markLine(f.accountId, s, 'repeat', now));
-    } else if (found.rows.has(seqs[i]!)) marks.push(markLine(f.accountId, seqs[i]!, 'repeat', now));
+      for (const [s, ts] of copies) if (s !== winner) marks.push(markLine(f.accountId, s, ts, 'repeat', now));
+    } else if (found.rows.has(seqs[i]!)) marks.push(markLine(f.accountId, seqs[i]!, f.ts, 'repeat', now));
   }
 
   // 4. The rows, their marks, the held ones apart, the vendor state.
@@ -191,7 +205,7 @@ export async function loadBatch(
     else if (f.name === 'PAGE_VIEW') views.push(f);
   }
   const state = stateLines(batch.state, () => counter.next(Date.now()));
-  await Promise.all([
+  await all([
     db.insert(db.table('event_rows'), rows),
     db.insert(db.table('event_marks'), marks),
     db.insert(
@@ -205,7 +219,7 @@ export async function loadBatch(
   if (views.length || held.length)
     await db.insert(
       db.table('event_marks'),
-      (await released(db, views, held)).map((h) => markLine(h.accountId, h.seq, 'released', now)),
+      (await released(db, views, held)).map((h) => markLine(h.accountId, h.seq, h.ts, 'released', now)),
     );
   if (batch.position !== undefined)
     await db.insert(db.table('collector_positions'), [

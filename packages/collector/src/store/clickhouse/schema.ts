@@ -51,10 +51,11 @@ const TABLES: Table[] = [
   },
   {
     // Rows the reports skip (`repeat`: a later copy of a stored id) and held rows that a
-    // later page view released (`released`): what an UPDATE would do, as rows.
+    // later page view released (`released`): what an UPDATE would do, as rows; by the
+    // marked row's time, so that a report reads the marks of its range only.
     name: 'event_marks',
-    columns: ['account_id String', 'seq UInt64', "kind Enum8('repeat' = 1, 'released' = 2)", "at DateTime('UTC')"],
-    orderBy: '(account_id, kind, seq)',
+    columns: ['account_id String', 'seq UInt64', 'ts_ms UInt64', "kind Enum8('repeat' = 1, 'released' = 2)", "at DateTime('UTC')"],
+    orderBy: '(account_id, kind, ts_ms)',
     shardBy: 'cityHash64(account_id, seq)',
   },
   {

@@ -48,6 +48,10 @@ export async function createClickHouseStore(options: ClickHouseStoreOptions): Pr
   try {
     await migrate(db);
     collector = await collectorIdentity(db, options.dataDir, `${options.url} ${options.database}`);
+    // An earlier run of this collector (killed) may have left an insert running on the
+    // server: the first load, which may try its last batch again, waits for it to land.
+    db.tag = `cartbeacon-${collector.id}`;
+    await db.settled();
     const [last] = await db.query<{ position: string; next_seq: string }>(
       `SELECT position, next_seq FROM ${db.table('collector_positions')} WHERE collector_id = ${quote(collector.id)} ORDER BY next_seq DESC LIMIT 1`,
     );
@@ -67,14 +71,19 @@ export async function createClickHouseStore(options: ClickHouseStoreOptions): Pr
   };
 
   let pruned = 0;
+  let failed = false;
   async function load(batch: LoadBatch): Promise<LoadResult> {
     const before = counter.last;
     let result: LoadResult;
     try {
+      // After a failure (a request that timed out may still be running on the server).
+      if (failed) await db.settled();
       result = await loadBatch(db, counter, batch, collector.id);
+      failed = false;
     } catch (e) {
       // Tried again from the same counter: the same lines get the same seqs.
       counter.last = before;
+      failed = true;
       throw e;
     }
     if (batch.position !== undefined) position = batch.position;

@@ -2,7 +2,7 @@ import { SESSION_LOOKBACK_MS } from '../../queries.js';
 import type { FunnelGroup, FunnelQuery, FunnelRow } from '../../queries.js';
 import type { Db } from '../db.js';
 import { literal, quote } from '../sql.js';
-import { countedBetween } from './counted.js';
+import { countedRows } from './counted.js';
 
 /** The columns a funnel may group by; the only names that reach the SQL text from a query. */
 const GROUP_COLUMNS: Record<FunnelGroup, string> = {
@@ -29,9 +29,8 @@ const landing = (column: string) => {
  * and the steps it reached in the range, as bits (1 product view, 2 add to cart, 4
  * checkout, 8 purchase); sessions without a counted event in the range are dropped.
  */
-function funnelSql(db: Db, query: FunnelQuery): string {
+function funnelSql(query: FunnelQuery, rows: string): string {
   const column = GROUP_COLUMNS[query.groupBy];
-  const from = query.start - SESSION_LOOKBACK_MS;
   const start = literal(Math.trunc(query.start));
   // The landing country is needed apart only when filtering a grouping by something else.
   const country = query.country !== undefined && query.groupBy !== 'country';
@@ -49,7 +48,7 @@ FROM (
       name = 'BASKET_OPERATIONS' AND ifNull(step = 'add', 0), 2,
       name = 'CHECKOUT', if(ifNull(step = 'purchase', 0), 12, 4),
       0)) AS reached
-  ${countedBetween(db, query.accountId, from, query.end)}
+  ${rows}
   GROUP BY session_id
   HAVING max(ts_ms) >= ${start}
 )
@@ -61,7 +60,8 @@ LIMIT ${literal(query.skip)}, ${literal(query.limit)}`;
 
 /** Funnel counts per landing source, medium, … (see FunnelRow). */
 export async function funnel(db: Db, query: FunnelQuery): Promise<FunnelRow[]> {
-  const rows = await db.query<Record<string, string | null>>(funnelSql(db, query));
+  const counted = await countedRows(db, query.accountId, query.start - SESSION_LOOKBACK_MS, query.end);
+  const rows = await db.query<Record<string, string | null>>(funnelSql(query, counted));
   return rows.map((r) => ({
     key: r.group_key ?? null,
     clicks: Number(r.clicks),

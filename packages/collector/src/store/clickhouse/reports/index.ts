@@ -8,7 +8,7 @@ export type ReportMethods = Pick<Store, 'funnel' | 'pageNavigation' | 'interacti
 
 /**
  * The report queries over ClickHouse, one file each: a query is a function of the Db and
- * the port's query object, its SQL made from `countedBetween` (counted.ts: which rows
+ * the port's query object, its SQL made from `countedRows` (counted.ts: which rows
  * count), `conditionSql` and the literals of sql.ts. A new report query is a new file
  * here and one line below.
  */

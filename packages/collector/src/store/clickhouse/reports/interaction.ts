@@ -2,7 +2,7 @@ import type { InteractionQuery, InteractionStats } from '../../queries.js';
 import type { Db } from '../db.js';
 import { quote } from '../sql.js';
 import { conditionSql } from './conditions.js';
-import { countedBetween } from './counted.js';
+import { countedRows } from './counted.js';
 
 /** Purchases, and the cancelations and refunds that take them back (custom events of that type). */
 const PURCHASE_LIKE = `((name = 'CHECKOUT' AND ifNull(step = 'purchase', 0)) OR (name = 'CUSTOM_EVENT' AND ifNull(type IN ('cancelation', 'refund'), 0)))`;
@@ -15,7 +15,7 @@ const PURCHASE_LIKE = `((name = 'CHECKOUT' AND ifNull(step = 'purchase', 0)) OR 
  * runs and visitors, the goals per run, the goals per visitor, the purchases.
  */
 export async function interaction(db: Db, query: InteractionQuery): Promise<InteractionStats> {
-  const rows = countedBetween(db, query.accountId, query.start, query.end);
+  const rows = await countedRows(db, query.accountId, query.start, query.end);
   const entry = conditionSql(query.entry);
   const firstEntry = (by: string) => `(SELECT ${by}, min(ts_ms) AS entered ${rows} AND ${entry} GROUP BY ${by}) AS entries`;
   /** Per goal, whether an event reached it after its run's (or visitor's) entry, as uniqExactIf columns. */

@@ -2,7 +2,7 @@ import type { PageNavigationQuery, PageNavigationStats } from '../../queries.js'
 import type { Db } from '../db.js';
 import { quote } from '../sql.js';
 import { conditionSql } from './conditions.js';
-import { countedBetween } from './counted.js';
+import { countedRows } from './counted.js';
 
 /** Page views per local hour and weekday (168 buckets), of rows `from` (a FROM … WHERE … of page views with `ts`). */
 const bucketsSql = (timeZone: string, from: string) => `
@@ -18,7 +18,7 @@ GROUP BY h, d`;
  * zone's daylight saving (ClickHouse 18.16 and current alike).
  */
 export async function pageNavigation(db: Db, query: PageNavigationQuery): Promise<PageNavigationStats> {
-  const rows = countedBetween(db, query.accountId, query.start, query.end);
+  const rows = await countedRows(db, query.accountId, query.start, query.end);
   const entry = query.entry ? conditionSql(query.entry) : '1';
   const views = query.entry
     ? `FROM (SELECT session_id, ts, ts_ms ${rows} AND name = 'PAGE_VIEW') AS views

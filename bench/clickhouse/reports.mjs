@@ -123,7 +123,7 @@ async function timeTurns(n, warmup, fns) {
 const funnelOver = (rows, start) => `
 SELECT group_key, count() AS clicks, countIf(bitAnd(reached, 8) != 0) AS conversions
 FROM (
-  SELECT if(tupleElement(argMin((isNull(source), ifNull(source, '')), (ts_ms, seq)), 1) = 1, NULL, tupleElement(argMin((isNull(source), ifNull(source, '')), (ts_ms, seq)), 2)) AS group_key,
+  SELECT argMin(source, (ts_ms, seq)) AS group_key,
     groupBitOr(multiIf(ts_ms < ${start}, 0, name = 'PRODUCT_VIEW', 1, name = 'BASKET_OPERATIONS' AND ifNull(step = 'add', 0), 2,
       name = 'CHECKOUT', if(ifNull(step = 'purchase', 0), 12, 4), 0)) AS reached
   ${rows}

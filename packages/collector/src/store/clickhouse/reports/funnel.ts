@@ -4,22 +4,24 @@ import type { Db } from '../db.js';
 import { literal, quote } from '../sql.js';
 import { countedRows } from './counted.js';
 
-/** The columns a funnel may group by; the only names that reach the SQL text from a query. */
-const GROUP_COLUMNS: Record<FunnelGroup, string> = {
-  source: 'source',
-  medium: 'medium',
-  campaign: 'campaign',
-  country: 'country',
-  device: 'device',
+/** The columns a funnel may group by, and whether they may be NULL; the only names that reach the SQL text from a query. */
+const GROUP_COLUMNS: Record<FunnelGroup, { column: string; nullable: boolean }> = {
+  source: { column: 'source', nullable: false },
+  medium: { column: 'medium', nullable: true },
+  campaign: { column: 'campaign', nullable: true },
+  country: { column: 'country', nullable: true },
+  device: { column: 'device', nullable: false },
 };
 
 /**
  * A column's value at the session's landing: its first counted event by time, and of
  * events of the same millisecond the first stored (the smallest seq). A missing medium is
- * a value here, which ClickHouse's aggregates would skip, so the value goes in as a pair
- * of whether it is NULL and its text, and comes out as NULL again.
+ * a value here, which ClickHouse's aggregates would skip, so a column that may be NULL
+ * goes in as a pair of whether it is NULL and its text, and comes out as NULL again (the
+ * pair costs a quarter more CPU: the others go in as they are).
  */
-const landing = (column: string) => {
+const landing = ({ column, nullable }: { column: string; nullable: boolean }) => {
+  if (!nullable) return `argMin(${column}, (ts_ms, seq))`;
   const first = `argMin((isNull(${column}), ifNull(${column}, '')), (ts_ms, seq))`;
   return `if(tupleElement(${first}, 1) = 1, NULL, tupleElement(${first}, 2))`;
 };
@@ -30,7 +32,7 @@ const landing = (column: string) => {
  * checkout, 8 purchase); sessions without a counted event in the range are dropped.
  */
 function funnelSql(query: FunnelQuery, rows: string): string {
-  const column = GROUP_COLUMNS[query.groupBy];
+  const group = GROUP_COLUMNS[query.groupBy];
   const start = literal(Math.trunc(query.start));
   // The landing country is needed apart only when filtering a grouping by something else.
   const country = query.country !== undefined && query.groupBy !== 'country';
@@ -41,8 +43,8 @@ SELECT group_key, count() AS clicks,
   countIf(bitAnd(reached, 4) != 0) AS checkout,
   countIf(bitAnd(reached, 8) != 0) AS conversions
 FROM (
-  SELECT ${landing(column)} AS group_key,
-    ${country ? `${landing('country')} AS landing_country,` : ''}
+  SELECT ${landing(group)} AS group_key,
+    ${country ? `${landing(GROUP_COLUMNS.country)} AS landing_country,` : ''}
     groupBitOr(multiIf(ts_ms < ${start}, 0,
       name = 'PRODUCT_VIEW', 1,
       name = 'BASKET_OPERATIONS' AND ifNull(step = 'add', 0), 2,

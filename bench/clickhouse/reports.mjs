@@ -11,14 +11,18 @@
 // Usage: CARTBEACON_STORAGE=clickhouse node bench/reports.mjs [--json]
 // Environment: BENCH_EVENTS, BENCH_DAYS, BENCH_RUNS (as bench/reports.mjs), BENCH_THREADS
 // (ClickHouse's max_threads, @defaultValue the CPUs), BENCH_DEDUP=0 skips the dedup part.
+// Where chdb is installed (node scripts/ensure-clickhouse.mjs), the same reports are timed on
+// a current ClickHouse (26.x) in-process too, on the same rows (BENCH_CHDB=0 skips it).
 import { spawn } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createApp, createClickHouseStore, createDuckDBStore, createLogger, EVENT_COLUMNS } from '../../packages/collector/dist/index.js';
+import { clickhouseQuote, createApp, createClickHouseStore, createDuckDBStore, createLogger, EVENT_COLUMNS } from '../../packages/collector/dist/index.js';
 import { startClickHouse } from '../../scripts/clickhouse/server.mjs';
+import { CHDB_DIR, CHDB_MODULE } from '../../scripts/ensure-clickhouse.mjs';
+import { createRequire } from 'node:module';
 import { ACCOUNT, addDays, DEFAULTS, generate, localDate, median } from '../reports.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -91,6 +95,34 @@ function insertCsv(server, file) {
     createReadStream(file).pipe(client.stdin);
     client.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`clickhouse-client exited with ${code}`))));
   });
+}
+
+/**
+ * A ClickHouse store on a current release in-process (chdb), its event_rows filled from the
+ * CSV (the same rows as the server's); undefined when chdb is not installed.
+ */
+async function chdbStore(csv, columns, log) {
+  if (process.env.BENCH_CHDB === '0' || !existsSync(CHDB_MODULE)) return undefined;
+  const require = createRequire(join(CHDB_DIR, 'index.js'));
+  const { createClient } = await import('@clickhouse/client');
+  const { createChdbConnection } = require('chdb/connection');
+  const path = mkdtempSync(join(tmpdir(), 'cartbeacon-bench-chdb-'));
+  const dataDir = mkdtempSync(join(tmpdir(), 'cartbeacon-bench-chdb-id-'));
+  const store = await createClickHouseStore({ url: 'chdb', database: DATABASE, dataDir, client: createClient({ connection: createChdbConnection({ path }) }) });
+  const t0 = performance.now();
+  await store.db.command(`INSERT INTO ${DATABASE}.event_rows SELECT * FROM file(${clickhouseQuote(csv)}, 'CSV', ${clickhouseQuote(columns)})`);
+  await store.db.command(`OPTIMIZE TABLE ${DATABASE}.event_rows FINAL`);
+  const [{ version }] = await store.db.query('SELECT version() AS version');
+  log(`reports: the same rows into ClickHouse ${version} in-process (chdb) in ${(ms(t0) / 1000).toFixed(0)} s`);
+  return {
+    store,
+    version,
+    async close() {
+      await store.close();
+      rmSync(path, { recursive: true, force: true });
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** A collector app on `store`, on a loopback port; its base URL and close(). */
@@ -211,7 +243,7 @@ export async function measureClickHouseReports(options = {}) {
     ? { url: process.env.CARTBEACON_CLICKHOUSE_URL, tcpPort: 9000, stop: async () => {}, pid: () => undefined }
     : await startClickHouse({ maxThreads: threads });
   const chData = mkdtempSync(join(tmpdir(), 'cartbeacon-bench-ch-'));
-  let duck, ch, apps = [];
+  let duck, ch, chdb, apps = [];
   try {
     await sql(server.url, `DROP DATABASE IF EXISTS ${DATABASE}`);
     ch = await createClickHouseStore({ url: server.url, database: DATABASE, dataDir: chData });
@@ -227,8 +259,12 @@ export async function measureClickHouseReports(options = {}) {
     );
     log(`reports: ${size.rows} rows into ClickHouse in ${insertSeconds.toFixed(0)} s, merged in ${optimizeSeconds.toFixed(0)} s; ${(size.bytes / 2 ** 20).toFixed(0)} MB`);
 
+    const structure = (await sql(server.url, `SELECT name, type FROM system.columns WHERE database = '${DATABASE}' AND table = 'event_rows' FORMAT JSONEachRow`))
+      .map((c) => `${c.name} ${c.type}`)
+      .join(', ');
+    chdb = await chdbStore(csv, structure, log);
     duck = await createDuckDBStore({ dataDir: dir });
-    apps = [await serve(duck), await serve(ch)];
+    apps = [await serve(duck), await serve(ch), ...(chdb ? [await serve(chdb.store)] : [])];
     const today = localDate(Date.now(), ACCOUNT.timezone);
     const range = { first: addDays(today, -30), last: addDays(today, -1) };
     const dateRange = `${range.first.replaceAll('-', '')},${range.last.replaceAll('-', '')}`;
@@ -246,12 +282,15 @@ export async function measureClickHouseReports(options = {}) {
     const t = await timeTurns(o.runs, o.warmup, {
       duckdbFunnel: funnel(apps[0]),
       clickhouseFunnel: funnel(apps[1]),
+      ...(chdb ? { chdbFunnel: funnel(apps[2]) } : {}),
       duckdbSidedata: sidedata(apps[0]),
       clickhouseSidedata: sidedata(apps[1]),
+      ...(chdb ? { chdbSidedata: sidedata(apps[2]) } : {}),
     });
     const same = {
-      funnel: JSON.stringify(t.duckdbFunnel.last) === JSON.stringify(t.clickhouseFunnel.last),
-      sidedata: JSON.stringify(t.duckdbSidedata.last) === JSON.stringify(t.clickhouseSidedata.last),
+      funnel: JSON.stringify(t.duckdbFunnel.last) === JSON.stringify(t.clickhouseFunnel.last) && (!chdb || JSON.stringify(t.duckdbFunnel.last) === JSON.stringify(t.chdbFunnel.last)),
+      sidedata:
+        JSON.stringify(t.duckdbSidedata.last) === JSON.stringify(t.clickhouseSidedata.last) && (!chdb || JSON.stringify(t.duckdbSidedata.last) === JSON.stringify(t.chdbSidedata.last)),
     };
 
     // The funnel's bounds, as the store computes them for the range (local midnight, 24 h before).
@@ -264,8 +303,9 @@ export async function measureClickHouseReports(options = {}) {
       settings: { events: o.events, days: o.days, runs: o.runs, range: dateRange, interval },
       clickhouse: { rows: Number(size.rows), mb: Math.round(size.bytes / 2 ** 20), insertSeconds, optimizeSeconds, version: (await sql(server.url, 'SELECT version()'))[0] },
       duckdbFileMB: Math.round(statSync(join(dir, 'cartbeacon.duckdb')).size / 2 ** 20),
-      funnel: { duckdb: pick(t.duckdbFunnel), clickhouse: pick(t.clickhouseFunnel) },
-      sidedata: { duckdb: pick(t.duckdbSidedata), clickhouse: pick(t.clickhouseSidedata) },
+      funnel: { duckdb: pick(t.duckdbFunnel), clickhouse: pick(t.clickhouseFunnel), ...(chdb ? { chdb: pick(t.chdbFunnel) } : {}) },
+      sidedata: { duckdb: pick(t.duckdbSidedata), clickhouse: pick(t.clickhouseSidedata), ...(chdb ? { chdb: pick(t.chdbSidedata) } : {}) },
+      ...(chdb ? { chdbVersion: chdb.version } : {}),
       same,
       dedup,
       loadavg1AtEnd: +loadavg()[0].toFixed(2),
@@ -274,6 +314,7 @@ export async function measureClickHouseReports(options = {}) {
     for (const a of apps) await a.close();
     await duck?.close();
     await ch?.close();
+    await chdb?.close();
     await server.stop();
     rmSync(chData, { recursive: true, force: true });
   }
@@ -289,7 +330,9 @@ function offsetMs(date) {
 }
 
 export function describeClickHouseReports(r) {
-  const line = (what, x) => `${what}: DuckDB ${x.duckdb.medianMs} ms (runs ${x.duckdb.runsMs.join(', ')}), ClickHouse ${x.clickhouse.medianMs} ms (runs ${x.clickhouse.runsMs.join(', ')})`;
+  const line = (what, x) =>
+    `${what}: DuckDB ${x.duckdb.medianMs} ms (runs ${x.duckdb.runsMs.join(', ')}), ClickHouse ${r.clickhouse.version} ${x.clickhouse.medianMs} ms (runs ${x.clickhouse.runsMs.join(', ')})` +
+    (x.chdb ? `, ClickHouse ${r.chdbVersion} in-process ${x.chdb.medianMs} ms (runs ${x.chdb.runsMs.join(', ')})` : '');
   return [
     `machine: ${r.machine.cpus} CPUs, node ${r.machine.node}, ClickHouse ${r.clickhouse.version} with max_threads ${r.machine.clickhouseThreads}; load average ${r.machine.loadavg1AtStart} before, ${r.loadavg1AtEnd} after`,
     `store: ${r.settings.events} events over ${r.settings.days} days; DuckDB file ${r.duckdbFileMB} MB; ClickHouse ${r.clickhouse.rows} rows, ${r.clickhouse.mb} MB, inserted in ${r.clickhouse.insertSeconds.toFixed(0)} s (${Math.round(r.clickhouse.rows / r.clickhouse.insertSeconds)} rows/s), merged in ${r.clickhouse.optimizeSeconds.toFixed(0)} s`,

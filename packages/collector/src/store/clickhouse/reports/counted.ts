@@ -21,9 +21,11 @@ export const between = (start: number, end: number) =>
  * held back (held, without a `released` mark).
  *
  * The marks of the range are read first: usually there are none (a repeat is kept out as
- * it is loaded; a mark is the rare copy two collectors loaded at once) and the filter costs
- * nothing; a few are written into the SQL as values; many are left to subqueries (a
- * quarter more CPU over 10 million events, bench/clickhouse/reports.mjs).
+ * it is loaded; a mark is the rare copy two collectors loaded at once, or a released held
+ * event), and the query has no filter for them; a few are written into the SQL as values;
+ * many are left to subqueries (on a cluster, GLOBAL: read once, sent to every shard). Over
+ * 10 million events the three cost the same to within the noise
+ * (bench/clickhouse/reports.mjs): the lookups are cheap, the subqueries only avoided.
  */
 export async function countedRows(db: Db, accountId: string, start: number, end: number): Promise<string> {
   const account = quote(accountId);

@@ -276,6 +276,12 @@ export async function measureIngest(options = {}) {
         CARTBEACON_DATA_DIR: dataDir,
         CARTBEACON_CONFIG: configFile,
         LOG_LEVEL: 'warn',
+        // wrk is one client sending as fast as it can: limits far above it, so that their
+        // checks are in the measured path but refuse nothing.
+        CARTBEACON_RATE_LIMIT_CLIENT: '1000000',
+        CARTBEACON_RATE_LIMIT_CLIENT_BURST: '1000000',
+        CARTBEACON_RATE_LIMIT_KEY: '1000000',
+        CARTBEACON_RATE_LIMIT_KEY_BURST: '1000000',
         ...(settings.memoryLimit ? { CARTBEACON_MEMORY_LIMIT: settings.memoryLimit } : {}),
         ...(clickhouse
           ? { CARTBEACON_STORAGE: 'clickhouse', CARTBEACON_CLICKHOUSE_URL: clickhouse.url, CARTBEACON_CLICKHOUSE_DATABASE: clickhouse.database }

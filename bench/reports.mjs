@@ -159,7 +159,11 @@ export async function generate(store, { events, days, firstDay }) {
         CASE WHEN f = 4 THEN 'O' || i END,
         -- The landing page has the session's source; pages after it were reached from the shop itself.
         CASE WHEN k = 0 THEN source ELSE 'Direct' END, CASE WHEN k = 0 THEN medium END, CASE WHEN k = 0 THEN campaign END,
-        device, browser, os, NULL, device_class, is_bot, country, 'fi', test_mode, false, 'events', '{}'
+        device, browser, os, NULL, device_class, is_bot, country, 'fi', test_mode, false, 'events',
+        -- A checkout carries its product lines, as the event API sends them (the dashboard's top products read them).
+        CASE WHEN f > 0 THEN format('{{"productList":[{{"productId":"P{}","price":{},"quantity":{}}},{{"productId":"P{}","price":"{}"}}]}}',
+          hash(i, 'line1') % 5000, 10 + hash(i, 'line1') % 9000 / 100, 1 + hash(i, 'q') % 3, hash(i, 'line2') % 5000, (5 + hash(i, 'line2') % 4000 / 100)::DECIMAL(10,2))
+          ELSE '{}' END
       FROM x`,
       { account: ACCOUNT.id },
     );
@@ -172,7 +176,7 @@ export async function generate(store, { events, days, firstDay }) {
 }
 
 /** What the store holds. */
-async function describeStore(store) {
+export async function describeStore(store) {
   const c = await store.connect();
   try {
     return (

@@ -69,12 +69,24 @@ describe('npm start (examples/start.mjs)', () => {
     // The keys are printed, and they are the demo account's, kept in the data dir.
     const account = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')).accounts[0];
     expect(p.stdout()).toContain(`demo shop: ${url}/shop/`);
+    expect(p.stdout()).toContain(`dashboard: ${url}/dashboard (sign in with an account's reportToken, the demo account's is below)`);
     expect(p.stdout()).toMatch(new RegExp(`apiKey \\(public, data-key\\)\\s+${account.apiKey}`));
     expect(p.stdout()).toMatch(new RegExp(`reportToken \\(secret\\)\\s+${account.reportToken}`));
 
     const home = await fetch(`${url}/`);
     expect(home.status).toBe(200);
-    expect(await home.text()).toContain('<a href="/shop/">');
+    const homePage = await home.text();
+    expect(homePage).toContain('<a href="/shop/">');
+    expect(homePage).toContain('<a href="/dashboard">Open the dashboard</a>');
+
+    // The dashboard opens with the printed token.
+    const signIn = await fetch(`${url}/dashboard/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: account.reportToken }),
+      redirect: 'manual',
+    });
+    expect(signIn.status).toBe(303);
 
     const shop = await fetch(`${url}/shop/`);
     expect(shop.status).toBe(200);

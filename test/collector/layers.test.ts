@@ -4,12 +4,13 @@ import { describe, expect, it } from 'vitest';
 
 /**
  * The collector's folders are its layers, and imports point down only: the app's wiring →
- * one folder per API → the event pipeline → the ingest path (spool and loader) → the store
+ * one folder per API → the ingest path (spool and loader, which enriches what it loads) →
+ * the event pipeline → the store
  * and the spool → http, config and telemetry at the bottom. An API's folder uses the shared api/ files and api/vendor/, never
  * another API's folder.
  */
 const SRC = resolve(import.meta.dirname, '../../packages/collector/src');
-const LEVEL: Record<string, number> = { app: 6, api: 5, pipeline: 4, ingest: 3, store: 2, spool: 2, http: 1, config: 1, telemetry: 1 };
+const LEVEL: Record<string, number> = { app: 6, api: 5, ingest: 4, pipeline: 3, store: 2, spool: 2, http: 1, config: 1, telemetry: 1 };
 
 const files = (dir: string): string[] =>
   readdirSync(dir).flatMap((f) => {

@@ -7,9 +7,9 @@ export const CHROMIUM = process.env.CARTBEACON_CHROMIUM || '/usr/bin/chromium';
 /**
  * Launches headless chromium with the flags this machine needs: no sandbox (root), no
  * GPU, and no background networking (the network is closed; chromium would otherwise
- * keep failing to reach Google's hosts).
+ * keep failing to reach Google's hosts). `args` adds flags (e.g. --host-resolver-rules).
  */
-export function launchChromium(): Promise<Browser> {
+export function launchChromium(args: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -22,6 +22,7 @@ export function launchChromium(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...args,
     ],
   });
 }

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp, createDuckDBStore, createLogger, createMetrics, openSpooledIngest } from '@cartbeacon/collector';
-import type { AccountConfig, CollectorApp, ConfigFile, DuckDBStore, Ingest, Store, StoredEvent } from '@cartbeacon/collector';
+import type { AccountConfig, AppOptions, CollectorApp, ConfigFile, DuckDBStore, Ingest, Store, StoredEvent } from '@cartbeacon/collector';
 
 export const ACCOUNT: AccountConfig = {
   id: '3f0c5a52-8d0e-4c5b-9a51-0f7c1f0e9b11',
@@ -51,7 +51,14 @@ export type OpenStore<S extends Store = DuckDBStore> = (dataDir: string) => Prom
 const openDuckDB: OpenStore = (dataDir) => createDuckDBStore({ dataDir, threads: 1, memoryLimit: '256MB' });
 
 /**
- * The real collector app over a real store (a DuckDB file unless `openStore` makes
+/** More of a test collector's parts: createApp's options (rate limits, off unless given, …) and the store. */
+export type CollectorOptions<S extends Store = DuckDBStore> = Partial<Pick<AppOptions, 'rateLimits' | 'clientIpHeader'>> & {
+  /** @defaultValue a DuckDB store */
+  openStore?: OpenStore<S>;
+};
+
+/**
+ * The real collector app over a real store (a DuckDB file unless `options.openStore` makes
  * another), served on a loopback port; with `spool`, behind a real spool as
  * `cartbeacon serve` runs it (`ingest`), else writing to the store.
  */
@@ -59,7 +66,7 @@ export async function startCollector<S extends Store = DuckDBStore>(
   config: Partial<ConfigFile> = {},
   dataDir?: string,
   spool?: SpoolSetup<S>,
-  openStore: OpenStore<S> = openDuckDB as unknown as OpenStore<S>,
+  { openStore = openDuckDB as unknown as OpenStore<S>, ...options }: CollectorOptions<S> = {},
 ): Promise<TestCollector<S>> {
   const dir = dataDir ? { path: dataDir, remove() {} } : tempDir();
   const store = await openStore(dir.path);
@@ -75,7 +82,8 @@ export async function startCollector<S extends Store = DuckDBStore>(
         ...(spool.loadIntervalMs ? { loadIntervalMs: spool.loadIntervalMs } : {}),
       })
     : undefined;
-  const app = createApp({ config: { accounts: [ACCOUNT], ...config }, store, logger, metrics, ...(ingest ? { ingest } : {}) });
+  // No rate limits unless a test asks for them: many tests send more than a client may.
+  const app = createApp({ config: { accounts: [ACCOUNT], ...config }, store, logger, metrics, ...(ingest ? { ingest } : {}), rateLimits: false, ...options });
   const server: Server = createServer(app.callback());
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

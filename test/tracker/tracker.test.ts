@@ -31,6 +31,24 @@ describe('createTracker', () => {
     await vi.waitFor(async () => expect(await queued()).toEqual([]));
   });
 
+  it("sends the browser's device hints with every event: userAgentData's mobile and platform, maxTouchPoints", async () => {
+    // An iPad in desktop mode has no userAgentData (Safari) but five touch points.
+    Object.defineProperty(navigator, 'maxTouchPoints', { value: 5, configurable: true });
+    try {
+      const t = make();
+      t.product({ productId: 'P1' });
+      await vi.waitFor(() => expect(collector.events()).toHaveLength(1));
+      expect(collector.events()[0]!.hints).toEqual({ maxTouchPoints: 5 });
+      Object.defineProperty(navigator, 'userAgentData', { value: { mobile: false, platform: 'Android', brands: [] }, configurable: true });
+      make().product({ productId: 'P2' });
+      await vi.waitFor(() => expect(collector.events()).toHaveLength(2));
+      expect(collector.events()[1]!.hints).toEqual({ mobile: false, platform: 'Android', maxTouchPoints: 5 });
+    } finally {
+      delete (navigator as any).maxTouchPoints;
+      delete (navigator as any).userAgentData;
+    }
+  });
+
   it('maps every method onto seed-001 events', async () => {
     const t = make();
     t.page({ category: 'Home Page' });

@@ -22,7 +22,7 @@ const { num } = await import('data:text/javascript,' + encodeURIComponent(util))
 
 export const name = 'cartbeacon (' + decodeURIComponent(dist.pathname) + ')';
 export const traffic = (page, referrer) => classifyTraffic(page, referrer);
-// The collector does not yet take the tracker's hints: agentOf(ua) reads the agent only.
-export const device = (ua) => agentOf(ua).device;
+// The hints are what the tracker sends beside the agent (the event API's `hints`).
+export const device = (ua, hints) => agentOf(ua, hints).device;
 export const isBot = (ua) => agentOf(ua).isBot;
 export const price = (value) => num(value);

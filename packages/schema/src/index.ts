@@ -3,9 +3,9 @@
  *
  * Events are those of the Segmentify-compatible event API (`/add/events/v1.json`): a
  * JSON array of objects with a `name`, the visitor's `userId` and `sessionId`, and the
- * fields of that event type. cartbeacon adds two optional common fields, `eventId` (a
- * UUID, so a re-sent event is recognised) and `timestamp` (milliseconds since the epoch,
- * when the event happened).
+ * fields of that event type. cartbeacon adds three optional common fields, `eventId` (a
+ * UUID, so a re-sent event is recognised), `timestamp` (milliseconds since the epoch,
+ * when the event happened) and `hints` (the browser's own word on its device).
  *
  * The schema (schema.ts) is the one source of truth: the collector validates with it and
  * the types below come from it. The tracker imports types only, so none of it reaches

@@ -50,6 +50,19 @@ export const CommonFields = Type.Object({
   timestamp: opt(Type.Unsafe<number | string>({ type: ['number', 'string'], minLength: 1, maxLength: 64 })),
   /** 'PC', 'TABLET', 'MOBILE', 'ANDROID' or 'IOS'; derived from the user agent when absent. */
   device: opt(text()),
+  /**
+   * cartbeacon: what the browser tells of its device beside its user agent, which the
+   * tracker sends so that the collector can derive `device` where the agent cannot tell
+   * (an iPad in desktop mode sends a Mac's agent): `navigator.userAgentData.mobile` and
+   * `.platform` (Chromium), `navigator.maxTouchPoints`. Other keys are ignored.
+   */
+  hints: opt(
+    Type.Object({
+      mobile: opt(Type.Boolean()),
+      platform: opt(Type.String({ maxLength: 64 })),
+      maxTouchPoints: opt(Type.Integer({ minimum: 0, maximum: 1000 })),
+    }),
+  ),
   userAgent: opt(text()),
   lang: opt(text()),
   currency: opt(currency()),

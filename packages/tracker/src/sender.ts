@@ -57,6 +57,8 @@ export function createSender(
         keepalive: true,
         credentials: 'omit',
       });
+      // What the collector refused, and why (its message says what to change): with data-debug.
+      r.json().then((b) => b.statusCode && log(b.statusCode, b.message), log);
       return [r.status, r.headers.get('Retry-After')];
     } catch {
       return [0, null];

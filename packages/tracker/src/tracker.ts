@@ -94,6 +94,12 @@ export function createTracker(options: TrackerOptions): Tracker {
   let lastUrl = '';
   let referrer = document.referrer;
   let seq = 0;
+  // What the user agent cannot tell of the device (the event API's `hints`): an iPad in
+  // desktop mode sends a Mac's agent but has a touch screen; Chrome on a large Android
+  // tablet sends a Linux agent but names its platform Android.
+  const nav: any = navigator;
+  const ua = nav.userAgentData;
+  const hints = { mobile: ua?.mobile, platform: ua?.platform, maxTouchPoints: nav.maxTouchPoints };
 
   // A refusal: the ids and what this page has not sent are forgotten, the copy says so.
   const forget = () => {
@@ -147,7 +153,7 @@ export function createTracker(options: TrackerOptions): Tracker {
   }
 
   function track(fields: Fields, opts?: EventOptions) {
-    const e = { pageUrl: location.href, referrer, ...fields, eventId: uuid(), timestamp: Date.now() } as Item[0];
+    const e = { pageUrl: location.href, referrer, hints, ...fields, eventId: uuid(), timestamp: Date.now() } as Item[0];
     if (o.testMode) e.testMode = true;
     const item: Item = [e, opts?.nextPage ? pageId : '', seq++];
     // Once the ids are known, the event gets them now and can leave by beacon at once: a

@@ -347,6 +347,24 @@ describe('POST /add/events/v1.json', () => {
       expect((await one({}, { 'user-agent': 'curl/8.5.0' })).isBot).toBe(false);
     });
 
+    it("reads the tracker's device hints where the agent cannot tell, and refuses hints of the wrong type", async () => {
+      const MAC = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15';
+      const browser = { origin: 'http://shop.test' };
+      // An iPad in desktop mode sends a Mac's agent; a Mac has no touch points.
+      expect(await one({ hints: { maxTouchPoints: 5 } }, { 'user-agent': MAC, ...browser })).toMatchObject({ device: 'TABLET', deviceClass: 'Tablet' });
+      expect(await one({ hints: { maxTouchPoints: 0 } }, { 'user-agent': MAC, ...browser })).toMatchObject({ device: 'PC', deviceClass: 'Desktop' });
+      // Chrome on a large Android tablet asks for desktop sites with a Linux agent.
+      const LINUX = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/127.0.0.0 Safari/537.36';
+      const hints = { mobile: false, platform: 'Android', maxTouchPoints: 10 };
+      expect(await one({ hints }, { 'user-agent': LINUX, ...browser })).toMatchObject({ device: 'TABLET' });
+      expect(await one({ hints: { mobile: false, platform: 'Linux' } }, { 'user-agent': LINUX, ...browser })).toMatchObject({ device: 'PC' });
+      const bad = ev({ hints: { mobile: 'no' } });
+      const res = await c.send([bad, ev()], { headers: browser });
+      expect(res.status).toBe(200);
+      expect((await res.json()).errors).toEqual([expect.objectContaining({ index: 0, statusCode: 'BAD_INPUT' })]);
+      expect(await storedById(bad.eventId)).toEqual([]);
+    });
+
     it('keeps the device the event gives', async () => {
       const row = await one({ device: 'TABLET', userAgent: CHROME_WIN });
       expect(row).toMatchObject({ device: 'TABLET', deviceClass: 'Tablet', browser: 'Chrome' });
@@ -359,10 +377,13 @@ describe('POST /add/events/v1.json', () => {
       [{ pageUrl: 'https://shop.test/', referrer: 'https://www.google.co.uk/' }, ['Google', 'organic', null]],
       [{ pageUrl: 'https://shop.test/', referrer: 'https://duckduckgo.com/' }, ['DuckDuckGo', 'organic', null]],
       [{ pageUrl: 'https://shop.test/', referrer: 'https://l.facebook.com/l.php?u=x' }, ['Facebook', 'social', null]],
-      [{ pageUrl: 'https://shop.test/', referrer: 'https://t.co/xyz' }, ['Twitter', 'social', null]],
-      [{ pageUrl: 'https://shop.test/', referrer: 'https://mail.google.com/' }, ['Email', 'email', null]],
+      [{ pageUrl: 'https://shop.test/', referrer: 'https://t.co/xyz' }, ['X', 'social', null]],
+      [{ pageUrl: 'https://shop.test/', referrer: 'https://mail.google.com/' }, ['Gmail', 'email', null]],
       [{ pageUrl: 'https://shop.test/', referrer: 'https://blog.example.org/post' }, ['Referrer', 'referral', null]],
+      [{ pageUrl: 'https://shop.test/', referrer: 'https://chatgpt.com/' }, ['ChatGPT', 'ai', null]],
+      [{ pageUrl: 'https://shop.test/', referrer: 'android-app://com.google.android.gm/' }, ['Gmail', 'email', null]],
       [{ pageUrl: 'https://shop.test/b', referrer: 'https://shop.test/a' }, ['Direct', null, null]],
+      [{ pageUrl: 'https://shop.test/b', referrer: 'https://blog.shop.test/a' }, ['Direct', null, null]],
       [{ pageUrl: 'https://shop.test/', referrer: '' }, ['Direct', null, null]],
       [{}, ['Direct', null, null]],
     ])('classifies %j', async (fields, [source, medium, campaign]) => {

@@ -108,7 +108,7 @@ describe('collector routes', () => {
       }
     });
 
-    it('GET /metrics counts stored, repeated and refused events and tracker drops', async () => {
+    it('GET /metrics counts stored, repeated, refused and left-out events and tracker drops', async () => {
       const e = { name: 'PAGE_VIEW', userId: 'u', sessionId: 's', category: 'x', eventId: `m-${Date.now()}` };
       await c.send([e, e]);
       await c.send([e]);
@@ -120,6 +120,18 @@ describe('collector routes', () => {
       expect(value('cartbeacon_events_duplicate_total{channel="events"}')).toBe(2);
       expect(value('cartbeacon_events_refused_total{code="NO_USERID"}')).toBe(1);
       expect(value('cartbeacon_tracker_dropped_events_total')).toBe(7);
+      // Left out of reports: a test-mode event (also from a bot: counted once, as test mode) and bots' events.
+      const BOT = 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)';
+      const before = (reason: string) => value(`cartbeacon_events_left_out_total{reason="${reason}",channel="events"}`) || 0;
+      const [testMode, bots] = [before('test_mode'), before('bot')];
+      await c.send([
+        { ...e, eventId: `${e.eventId}-t`, testMode: true },
+        { ...e, eventId: `${e.eventId}-tb`, testMode: 'true', userAgent: BOT },
+        { ...e, eventId: `${e.eventId}-b`, userAgent: BOT },
+      ]);
+      const after = await (await fetch(`${c.url}/metrics`)).text();
+      const now = (reason: string) => Number(after.split('\n').find((l) => l.startsWith(`cartbeacon_events_left_out_total{reason="${reason}",channel="events"}`))?.split(' ').pop());
+      expect([now('test_mode') - testMode, now('bot') - bots]).toEqual([2, 1]);
       expect(text).toContain('cartbeacon_http_request_duration_seconds_bucket');
       expect(text).toContain('cartbeacon_process_resident_memory_bytes');
     });

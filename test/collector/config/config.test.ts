@@ -74,7 +74,39 @@ describe('loadSettings', () => {
     expect(s.clickhouse).toEqual({ url: 'https://ch.internal:8443', database: 'shop_events', username: 'cartbeacon', password: 's3cret', cluster: 'events_cluster' });
   });
 
+  it('reads the limits and timeouts, with the documented defaults', () => {
+    const env = withConfig({ accounts: [ACCOUNT] });
+    expect(loadSettings(env)).toMatchObject({
+      server: { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 65_000, maxConnections: 4096 },
+      rateLimits: { client: { rate: 100, burst: 1000 }, key: { rate: 1000, burst: 5000 } },
+    });
+    expect(loadSettings(env).clientIpHeader).toBeUndefined();
+    const s = loadSettings({
+      ...env,
+      CARTBEACON_HEADERS_TIMEOUT: '0.5',
+      CARTBEACON_REQUEST_TIMEOUT: '5',
+      CARTBEACON_KEEP_ALIVE_TIMEOUT: '5',
+      CARTBEACON_MAX_CONNECTIONS: '100',
+      CARTBEACON_RATE_LIMIT_CLIENT: '0',
+      CARTBEACON_RATE_LIMIT_KEY: '2.5',
+      CARTBEACON_RATE_LIMIT_KEY_BURST: '10',
+      CARTBEACON_CLIENT_IP_HEADER: 'X-Real-IP',
+    });
+    expect(s).toMatchObject({
+      server: { headersTimeoutMs: 500, requestTimeoutMs: 5000, keepAliveTimeoutMs: 5000, maxConnections: 100 },
+      rateLimits: { client: null, key: { rate: 2.5, burst: 10 } },
+      clientIpHeader: 'x-real-ip',
+    });
+  });
+
   it.each([
+    [{ CARTBEACON_HEADERS_TIMEOUT: '0' }, /^CARTBEACON_HEADERS_TIMEOUT "0" is not a number of seconds/],
+    [{ CARTBEACON_REQUEST_TIMEOUT: 'soon' }, /^CARTBEACON_REQUEST_TIMEOUT "soon" is not a number of seconds/],
+    [{ CARTBEACON_HEADERS_TIMEOUT: '40' }, /^CARTBEACON_HEADERS_TIMEOUT "40" is longer than CARTBEACON_REQUEST_TIMEOUT \(30 s\)/],
+    [{ CARTBEACON_MAX_CONNECTIONS: '1.5' }, /^CARTBEACON_MAX_CONNECTIONS "1.5" is not a whole number/],
+    [{ CARTBEACON_RATE_LIMIT_KEY: '-1' }, /^CARTBEACON_RATE_LIMIT_KEY "-1" is not a number of requests per second/],
+    [{ CARTBEACON_RATE_LIMIT_CLIENT_BURST: '0' }, /^CARTBEACON_RATE_LIMIT_CLIENT_BURST "0" is not a whole number of requests/],
+    [{ CARTBEACON_CLIENT_IP_HEADER: 'x real ip' }, /^CARTBEACON_CLIENT_IP_HEADER "x real ip" is not a header name/],
     [{ PORT: 'eighty' }, /^PORT "eighty"/],
     [{ PORT: '70000' }, /^PORT/],
     [{ CARTBEACON_STORAGE: 'mysql' }, /^CARTBEACON_STORAGE "mysql" must be "duckdb" or "clickhouse"/],
@@ -96,15 +128,25 @@ describe('loadSettings', () => {
     [{ accounts: [{ ...ACCOUNT, apiKey: undefined }] }, /accounts\[0\]\.apiKey/],
     [{ accounts: [{ ...ACCOUNT, timezone: 'Mars/Olympus' }] }, /accounts\[0\]\.timezone "Mars\/Olympus" is not an IANA time zone/],
     [{ accounts: [{ ...ACCOUNT, origins: ['shop.example'] }] }, /accounts\[0\]\.origins\[0\] "shop.example" is not an origin/],
-    [{ accounts: [{ ...ACCOUNT, origins: ['https://shop.example/'] }] }, /accounts\[0\]\.origins\[0\]/],
+    [{ accounts: [{ ...ACCOUNT, origins: ['https://shop.example/cart'] }] }, /accounts\[0\]\.origins\[0\] "https:\/\/shop.example\/cart" is not an origin/],
     [{ accounts: [{ ...ACCOUNT, currency: 'eur' }] }, /accounts\[0\]\.currency must match/],
     [{ accounts: [{ ...ACCOUNT, reportToken: 'short' }] }, /accounts\[0\]\.reportToken/],
     [{ accounts: [ACCOUNT, { ...ACCOUNT, id: 'other' }] }, /accounts\[1\]\.apiKey ".*" is used by another account/],
     [{ accounts: [ACCOUNT], countryHeader: 'bad header!' }, /countryHeader must match/],
-    [{ accounts: [{ ...ACCOUNT, workflow: [] }] }, /config.json: accounts\[0\]\.workflow is not a known key$/],
-    [{ accounts: [ACCOUNT], countryheader: 'cf-ipcountry' }, /config.json: countryheader is not a known key$/],
+    [{ accounts: [{ ...ACCOUNT, workflow: [] }] }, /config.json: accounts\[0\]\.workflow is not a known key; did you mean workflows\?$/],
+    [{ accounts: [ACCOUNT], countryheader: 'cf-ipcountry' }, /config.json: countryheader is not a known key; did you mean countryHeader\?$/],
+    [{ accounts: [ACCOUNT], shops: [] }, /config.json: shops is not a known key$/],
+    // The misspelt key is named, not the required one it stands for.
+    [{ accounts: [{ ...ACCOUNT, origins: undefined, orgins: ['https://shop.example'] }] }, /config.json: accounts\[0\]\.orgins is not a known key; did you mean origins\?$/],
+    ['{\n  "accounts": [],\n}\n', /config.json is not valid JSON: .* at line 3, column 1$/],
+    ['{\n  "accounts": [\n', /config.json is not valid JSON: Unexpected end at line 3, column 1$/],
   ])('stops on a configuration file %j naming the key', (config, pattern) => {
     expect(failure(() => loadSettings(withConfig(config)))).toMatch(pattern);
+  });
+
+  it('takes an origin with a trailing slash or in capitals as browsers send it', () => {
+    const s = loadSettings(withConfig({ accounts: [{ ...ACCOUNT, origins: ['https://Shop.Example/', 'http://localhost:8080', '*'] }] }));
+    expect(s.config.accounts[0]!.origins).toEqual(['https://shop.example', 'http://localhost:8080', '*']);
   });
 
   it('validateConfig freezes what it returns', () => {

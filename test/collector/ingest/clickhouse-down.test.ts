@@ -20,7 +20,7 @@ describe('a ClickHouse server that goes down behind the spool', () => {
   it('answers 200 from the spool meanwhile, says so on /readyz, and loads everything once when it is back', async () => {
     const server = await startClickHouse({ maxThreads: 2 });
     cleanup.push(() => server.stop());
-    const c = await startCollector<ClickHouseStore>({}, undefined, { loadIntervalMs: 100 }, openClickHouse(server.url));
+    const c = await startCollector<ClickHouseStore>({}, undefined, { loadIntervalMs: 100 }, { openStore: openClickHouse(server.url) });
     cleanup.push(() => c.close());
     const before = batch();
     expect((await c.send(before)).status).toBe(200);

@@ -33,7 +33,7 @@ describe('a spool disk that is full', () => {
   it.skipIf(!mounted)('answers 503 with Retry-After and nothing acknowledged that is not synced, then recovers on its own', async () => {
     const c = await startCollector({}, join(d.path, 'data'), { dir: join(disk, 'spool'), loadIntervalMs: 50 });
     cleanups.push(() => c.close());
-    const batch = () => Array.from({ length: 5 }, () => ({ name: 'PAGE_VIEW', category: 'Home Page', userId: 'v', sessionId: 's', eventId: randomUUID(), timestamp: Date.now() }));
+    const batch = (n = 5) => Array.from({ length: n }, () => ({ name: 'PAGE_VIEW', category: 'Home Page', userId: 'v', sessionId: 's', eventId: randomUUID(), timestamp: Date.now() }));
     const ok = batch();
     expect((await c.send(ok)).status).toBe(200);
 
@@ -44,7 +44,8 @@ describe('a spool disk that is full', () => {
     } catch {
       // ENOSPC: the disk is full now, which is the point
     }
-    const refused = batch();
+    // More than the page the first record left room in: a write that needs the full disk.
+    const refused = batch(60);
     const res = await c.send(refused);
     expect(res.status).toBe(503);
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);

@@ -34,9 +34,9 @@ describe('a ClickHouse cluster of two shards fed by two collectors', () => {
     // Two collectors starting at once: both create the schema ON CLUSTER and take a number.
     cs = await Promise.all(
       cluster.servers.map((server) =>
-        startCollector<ClickHouseStore>({ accounts: [SHOP], countryHeader: 'CF-IPCountry' }, undefined, { loadIntervalMs: 100 }, (dataDir) =>
-          createClickHouseStore({ url: server.url, database, cluster: cluster.name, dataDir }),
-        ),
+        startCollector<ClickHouseStore>({ accounts: [SHOP], countryHeader: 'CF-IPCountry' }, undefined, { loadIntervalMs: 100 }, {
+          openStore: (dataDir) => createClickHouseStore({ url: server.url, database, cluster: cluster.name, dataDir }),
+        }),
       ),
     );
     const traffic = generateTraffic({ seed: 4006, from: FROM - DAY, to: TO, sessions: 400, prefix: 'k' });

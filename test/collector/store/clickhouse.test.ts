@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadBatchOf } from '@cartbeacon/collector';
 import type { ClickHouseStore, StoredEvent } from '@cartbeacon/collector';
 import { storedEvent, tempDir } from '../../helpers/collector.js';
 import { chdbClient, clickhouseServer, databaseName, openClickHouse } from '../../helpers/stores.js';
@@ -13,8 +14,9 @@ import { chdbClient, clickhouseServer, databaseName, openClickHouse } from '../.
  * view; the vendor state and each collector's position in the database. On ClickHouse
  * 18.16 and on a current release.
  */
-const line = (e: StoredEvent) => JSON.stringify({ ...e, data: JSON.parse(e.data) });
-const lines = (events: StoredEvent[]) => events.map(line).join('\n');
+/** A load's lines and keys, as the spool's loader hands them over. */
+const rows = (events: StoredEvent[]) => loadBatchOf(events);
+const row = (e: StoredEvent) => loadBatchOf([e]);
 
 describe.each([
   ['ClickHouse 18.16 server', 'server'],
@@ -57,7 +59,7 @@ describe.each([
     const dir = tempDir();
     const first = (await openClickHouse(url, client, database)(dir.path)) as ClickHouseStore;
     expect(await first.insert(batch(100, 'a'))).toEqual({ inserted: 100 });
-    expect(await first.load({ lines: lines(batch(10, 'p')), state: [], position: '3:128' })).toMatchObject({ stored: 10, duplicates: 0 });
+    expect(await first.load({ ...rows(batch(10, 'p')), state: [], position: '3:128' })).toMatchObject({ stored: 10, duplicates: 0 });
     const who = first.collector;
     await first.close();
     const store = await open(database, dir);
@@ -74,12 +76,12 @@ describe.each([
     const store = await open(databaseName());
     const now = Date.now();
     const e = storedEvent('stamped', { ts: now - 3 * 86_400_000, receivedAt: now - 3 * 86_400_000 });
-    expect(await store.load({ lines: line(e), state: [] })).toMatchObject({ stored: 1 });
-    expect(await store.load({ lines: line({ ...e, ts: now - 1000, receivedAt: now }), state: [] })).toMatchObject({ stored: 0, duplicates: 1, repeats: [0] });
+    expect(await store.load({ ...row(e), state: [] })).toMatchObject({ stored: 1 });
+    expect(await store.load({ ...row({ ...e, ts: now - 1000, receivedAt: now }), state: [] })).toMatchObject({ stored: 0, duplicates: 1, repeats: [0] });
     // Past the week its claims are gone; the same time still finds it among the rows.
     for (const at of [e.receivedAt, now]) await store.db.command(`ALTER TABLE ${store.db.table('recent_ids')} DROP PARTITION '${new Date(at).toISOString().slice(0, 10)}'`);
     expect(await count(store, `SELECT count() FROM ${store.db.table('recent_ids')}`)).toBe(0);
-    expect(await store.load({ lines: line({ ...e, receivedAt: now }), state: [] })).toMatchObject({ stored: 0, duplicates: 1 });
+    expect(await store.load({ ...row({ ...e, receivedAt: now }), state: [] })).toMatchObject({ stored: 0, duplicates: 1 });
     expect((await viewed(store)).get('stamped')).toBe(1);
   });
 
@@ -96,9 +98,9 @@ describe.each([
       if (fail && table.includes(failing) && rows.length) throw new Error(`${failing}: the connection broke`);
       return insert(table, rows);
     };
-    await expect(store.load({ lines: lines(events), state: [], position: '1:1' })).rejects.toThrow(/connection broke/);
+    await expect(store.load({ ...rows(events), state: [], position: '1:1' })).rejects.toThrow(/connection broke/);
     fail = false;
-    const result = await store.load({ lines: lines(events), state: [], position: '1:1' });
+    const result = await store.load({ ...rows(events), state: [], position: '1:1' });
     expect(result).toMatchObject({ stored: 302, duplicates: 1, repeats: [300] });
     const ids = await viewed(store);
     expect(ids.size).toBe(302);
@@ -112,7 +114,7 @@ describe.each([
     const database = databaseName();
     const dir = tempDir();
     const first = (await openClickHouse(url, client, database)(dir.path)) as ClickHouseStore;
-    await first.load({ lines: lines(batch(5, 'before')), state: [], position: '1:10' });
+    await first.load({ ...rows(batch(5, 'before')), state: [], position: '1:10' });
     const insert = first.db.insert;
     first.db.insert = async (table, rows) => {
       // The rows go in; the process dies before the position does.
@@ -120,11 +122,11 @@ describe.each([
       return insert(table, rows);
     };
     const events = batch(200, 'crash');
-    await expect(first.load({ lines: lines(events), state: [], position: '1:20' })).rejects.toThrow('killed');
+    await expect(first.load({ ...rows(events), state: [], position: '1:20' })).rejects.toThrow('killed');
     await first.close();
     const store = await open(database, dir);
     expect(await store.loadedPosition()).toBe('1:10');
-    expect(await store.load({ lines: lines(events), state: [], position: '1:20' })).toMatchObject({ stored: 200, duplicates: 0 });
+    expect(await store.load({ ...rows(events), state: [], position: '1:20' })).toMatchObject({ stored: 200, duplicates: 0 });
     expect([...(await viewed(store)).values()].filter((n) => n !== 1)).toEqual([]);
     expect((await viewed(store)).size).toBe(205);
   });
@@ -141,7 +143,7 @@ describe.each([
         const [ta, tb] = round % 2 ? [t + 10, t] : [t, t + 10];
         const ofA = ids.map((id) => storedEvent(id, { ts: t - 1000, receivedAt: ta, accountId: 'two' }));
         const ofB = ids.map((id) => storedEvent(id, { ts: t - 1000, receivedAt: tb, accountId: 'two', name: 'CHECKOUT', step: 'purchase', totalPrice: '9' }));
-        const [ra, rb] = await Promise.all([a.load({ lines: lines(ofA), state: [] }), b.load({ lines: lines(ofB), state: [] })]);
+        const [ra, rb] = await Promise.all([a.load({ ...rows(ofA), state: [] }), b.load({ ...rows(ofB), state: [] })]);
         // Each loader saw one of the two as first at the time it read: never both stored as new and left so.
         expect(ra.stored + ra.duplicates).toBe(150);
         expect(rb.stored + rb.duplicates).toBe(150);
@@ -173,7 +175,7 @@ describe.each([
       };
       const ofA = storedEvent('late', { ts: t, receivedAt: t + 50, accountId: 'two', source: 'from-a' });
       const ofB = storedEvent('late', { ts: t + 7, receivedAt: t, accountId: 'two', source: 'from-b' });
-      const [ra, rb] = await Promise.all([a.load({ lines: line(ofA), state: [] }), b.load({ lines: line(ofB), state: [] })]);
+      const [ra, rb] = await Promise.all([a.load({ ...row(ofA), state: [] }), b.load({ ...row(ofB), state: [] })]);
       expect([ra.stored, rb.stored]).toEqual([1, 1]);
       expect(await count(a, `SELECT count() FROM ${a.db.table('event_rows')} WHERE event_id = 'late'`)).toBe(2);
       for (const s of [a, b]) expect((await s.events('two')).filter((e) => e.eventId === 'late').map((e) => e.source)).toEqual(['from-b']);
@@ -188,11 +190,11 @@ describe.each([
       const held = (id: string, user: string) => storedEvent(id, { accountId: 'h', userId: user, held: true, ts: t, receivedAt: t + 1 });
       const view = (id: string, user: string, receivedAt: number) => storedEvent(id, { accountId: 'h', userId: user, name: 'PAGE_VIEW', ts: t + 5000, receivedAt });
       // The page view loaded first, by the other collector; then at once; then before the held one was received.
-      await b.load({ lines: line(view('v1', 'u1', t + 5000)), state: [] });
-      await a.load({ lines: line(held('h1', 'u1')), state: [] });
-      await Promise.all([a.load({ lines: line(held('h2', 'u2')), state: [] }), b.load({ lines: line(view('v2', 'u2', t + 5000)), state: [] })]);
-      await b.load({ lines: line(view('v3', 'u3', t)), state: [] });
-      await a.load({ lines: line(held('h3', 'u3')), state: [] });
+      await b.load({ ...row(view('v1', 'u1', t + 5000)), state: [] });
+      await a.load({ ...row(held('h1', 'u1')), state: [] });
+      await Promise.all([a.load({ ...row(held('h2', 'u2')), state: [] }), b.load({ ...row(view('v2', 'u2', t + 5000)), state: [] })]);
+      await b.load({ ...row(view('v3', 'u3', t)), state: [] });
+      await a.load({ ...row(held('h3', 'u3')), state: [] });
       const events = new Map((await b.events('h')).map((e) => [e.eventId, e.held]));
       expect(Object.fromEntries(['h1', 'h2', 'h3'].map((id) => [id, events.get(id)]))).toEqual({ h1: false, h2: false, h3: true });
       const views = await a.pageNavigation({ accountId: 'h', start: t - 3600e3, end: t + 3600e3, timeZone: 'UTC', days: false, entry: { name: 'CUSTOM_EVENT' } });
@@ -205,7 +207,7 @@ describe.each([
       const entry = (value: unknown) => ({ accountId: 'acct', kind: 'yespo.cart', key: 'c1', value: JSON.stringify(value) });
       await a.insert([], { state: [entry({ n: 1 })] });
       expect(await b.getState('acct', 'yespo.cart', 'c1')).toBe('{"n":1}');
-      await b.load({ lines: '', state: [entry({ n: 2 }), entry({ n: 3 })], position: '1:1' });
+      await b.load({ ...rows([]), state: [entry({ n: 2 }), entry({ n: 3 })], position: '1:1' });
       expect(await a.getState('acct', 'yespo.cart', 'c1')).toBe('{"n":3}');
       expect(await a.getState('acct', 'yespo.cart', 'c2')).toBeUndefined();
       // Each keeps its own spool position.

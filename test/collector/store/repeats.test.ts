@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDuckDBStore } from '@cartbeacon/collector';
+import { createDuckDBStore, loadBatchOf } from '@cartbeacon/collector';
 import type { DuckDBStore, StoredEvent } from '@cartbeacon/collector';
 import { storedEvent, tempDir } from '../../helpers/collector.js';
 
@@ -36,33 +36,33 @@ describe('repeats of old events into a large store', () => {
     dir.remove();
   });
 
-  const line = (e: StoredEvent) => JSON.stringify(e);
+  const batch = (...events: StoredEvent[]) => ({ ...loadBatchOf(events), state: [] });
 
   it('skips events of three and five weeks ago sent again, and stores the new ones beside them', async () => {
     const repeats = [old(ROWS * 0.5), old(ROWS * 0.5 + 1), old(ROWS * 0.2), old(ROWS - 10)].map(([eventId, ts]) => storedEvent(eventId, { ts, receivedAt: now }));
     const fresh = Array.from({ length: 50 }, (_, i) => storedEvent(`new-${i}`, { ts: now - 1000 - i, receivedAt: now }));
-    const result = await store.load({ lines: [...repeats, ...fresh].map(line).join('\n'), state: [] });
+    const result = await store.load(batch(...repeats, ...fresh));
     expect(result).toMatchObject({ stored: 50, duplicates: 4, repeats: [0, 1, 2, 3] });
     const c = await store.connect();
     const count = (await c.runAndReadAll(`SELECT count(*)::INTEGER, count(DISTINCT event_id)::INTEGER FROM events`)).getRows()[0];
     c.closeSync();
     expect(count).toEqual([ROWS + 50, ROWS + 50]);
     // And once more, all of them: nothing new.
-    expect(await store.load({ lines: [...repeats, ...fresh].map(line).join('\n'), state: [] })).toMatchObject({ stored: 0, duplicates: 54 });
+    expect(await store.load(batch(...repeats, ...fresh))).toMatchObject({ stored: 0, duplicates: 54 });
   });
 
   it('finds a repeat sent again with another time within the week after (a backend that stamps each try anew)', async () => {
     const first = storedEvent('stamped-anew', { ts: now - 2 * DAY, receivedAt: now - 2 * DAY + 500 });
-    expect(await store.load({ lines: line(first), state: [] })).toMatchObject({ stored: 1 });
+    expect(await store.load(batch(first))).toMatchObject({ stored: 1 });
     const again = { ...first, ts: now - 1000, receivedAt: now };
-    expect(await store.load({ lines: line(again), state: [] })).toMatchObject({ stored: 0, duplicates: 1 });
+    expect(await store.load(batch(again))).toMatchObject({ stored: 0, duplicates: 1 });
   });
 
   it('finds a repeat of an event timed by its receipt within the week after', async () => {
     const first = storedEvent('receipt-timed', { ts: now - 3 * DAY, receivedAt: now - 3 * DAY });
-    expect(await store.load({ lines: line(first), state: [] })).toMatchObject({ stored: 1 });
+    expect(await store.load(batch(first))).toMatchObject({ stored: 1 });
     // Sent again three days later, without a time of its own: timed by this receipt.
     const again = { ...first, ts: now, receivedAt: now };
-    expect(await store.load({ lines: line(again), state: [] })).toMatchObject({ stored: 0, duplicates: 1 });
+    expect(await store.load(batch(again))).toMatchObject({ stored: 0, duplicates: 1 });
   });
 });

@@ -17,8 +17,8 @@ describe('store state written with the events (Store.insert options.state, getSt
   });
 
   it('stores state alone, or with events, and reads it back', async () => {
-    expect(await store.insert([], { state: [entry('a', { n: 1 })] })).toEqual({ inserted: 0 });
-    expect(await store.insert([event('e1')], { state: [entry('b', { n: 2 })] })).toEqual({ inserted: 1 });
+    expect(await store.insert([], { state: [entry('a', { n: 1 })] })).toMatchObject({ inserted: 0 });
+    expect(await store.insert([event('e1')], { state: [entry('b', { n: 2 })] })).toMatchObject({ inserted: 1 });
     expect(JSON.parse((await store.getState('acct', 'test', 'a'))!)).toEqual({ n: 1 });
     expect(JSON.parse((await store.getState('acct', 'test', 'b'))!)).toEqual({ n: 2 });
     expect(await store.getState('acct', 'test', 'missing')).toBeUndefined();
@@ -35,7 +35,9 @@ describe('store state written with the events (Store.insert options.state, getSt
     const e = event('repeat');
     const [a, b] = await Promise.all([store.insert([e, e], { state: [entry('r', 1)] }), store.insert([e], { state: [entry('r', 2)] })]);
     expect(a.inserted + b.inserted).toBe(1);
-    expect(await store.insert([e])).toEqual({ inserted: 0 });
+    // The second of a write's copies is a repeat, and which one the store says.
+    expect(a.repeats).toContain(1);
+    expect(await store.insert([e])).toEqual({ inserted: 0, repeats: [0] });
     expect((await store.events('acct')).filter((x) => x.eventId === 'repeat')).toHaveLength(1);
   });
 
@@ -44,6 +46,6 @@ describe('store state written with the events (Store.insert options.state, getSt
     await expect(store.insert([event('bad', { userId: null as unknown as string })], { state: [entry('never', { n: 1 })] })).rejects.toThrow();
     expect(await store.getState('acct', 'test', 'never')).toBeUndefined();
     // The store goes on.
-    expect(await store.insert([event('after')], { state: [entry('after', 1)] })).toEqual({ inserted: 1 });
+    expect(await store.insert([event('after')], { state: [entry('after', 1)] })).toMatchObject({ inserted: 1 });
   });
 });

@@ -180,6 +180,29 @@ describe('product views from structured data', () => {
     expect(calls[0]![0]).toBe('page');
   });
 
+  it('reads prices as schema.org writes them: three decimals and exponents in JSON-LD and content, the first amount of a text', async () => {
+    load('not-found.html');
+    document.head.insertAdjacentHTML(
+      'beforeend',
+      `<script type="application/ld+json">{ "@type": "Product", "sku": "K-1", "offers": { "price": "0.125", "priceCurrency": "KWD" } }</script>
+       <script type="application/ld+json">{ "@type": "Product", "sku": "E-1", "offers": { "price": "2.5e3", "priceCurrency": "EUR" } }</script>`,
+    );
+    document.body.insertAdjacentHTML(
+      'beforeend',
+      `<div itemscope itemtype="https://schema.org/Product"><meta itemprop="sku" content="B-1">
+         <div itemprop="offers" itemscope itemtype="https://schema.org/Offer"><meta itemprop="price" content="12.500"><meta itemprop="priceCurrency" content="BHD"></div></div>
+       <div itemscope itemtype="https://schema.org/Product"><meta itemprop="sku" content="T-1">
+         <div itemprop="offers" itemscope itemtype="https://schema.org/Offer"><span itemprop="price">$ 281.40 $ 265.70</span></div></div>`,
+    );
+    const { of } = await capture();
+    expect(of('product').map((p: { productId: string; price: number }) => [p.productId, p.price])).toEqual([
+      ['K-1', 0.125],
+      ['E-1', 2500],
+      ['B-1', 12.5],
+      ['T-1', 281.4],
+    ]);
+  });
+
   it('products inside a category page list are no views', async () => {
     load('shopify-collection.html');
     const { of } = await capture();

@@ -15,6 +15,25 @@ describe('helpers', () => {
     [undefined, undefined],
     ['free', undefined],
     [Infinity, undefined],
+    // schema.org's number form, as JSON-LD and microdata content values must be written.
+    ['0.125', 0.125],
+    ['12.500', 12.5],
+    ['1.000', 1],
+    ['2.5e3', 2500],
+    ['.5', 0.5],
+    ['-5.00', -5],
+    // Text: its first amount, however the shop writes it.
+    ['$ 281.40 $ 265.70', 281.4],
+    ['Was £25.00 Now £19.99', 25],
+    ['1.299 €', 1299],
+    ['1,299', 1299],
+    ["CHF 1'299.00", 1299],
+    ['1\u202f299,00 €', 1299],
+    ['₹1,29,999.00', 129999],
+    ['12.345.678,90', 12345678.9],
+    ['12,- €', 12],
+    ['-5,00 €', -5],
+    ['19,99 € 2024', 19.99],
   ])('num(%j) is %j', (v, n) => expect(num(v)).toBe(n));
 
   it('txt reads strings, numbers, objects and lists', () => {

@@ -5,21 +5,32 @@ import { CollectorError, fromStore } from '../http/errors.js';
 import { countryCode } from '../pipeline/country.js';
 import type { RequestContext } from '../pipeline/enrich.js';
 import type { StateEntry, StoredEvent } from '../store/event.js';
+import type { BatchWriter } from '../ingest/ingest.js';
 import type { EventWriter } from '../store/ports.js';
 import type { Metrics } from '../telemetry/metrics.js';
+import type { IngestLimit } from './ingest-limit.js';
 
 /** What every ingest API (the event API, Yespo, Da Vinci) is given. */
 export interface IngestDeps {
   accounts: Accounts;
   /** Where their events go; the route knows nothing of the store behind it. */
   writer: EventWriter;
+  /** Where the event API's checked requests go, to be enriched as they are loaded. */
+  batches: BatchWriter;
   metrics: Metrics;
   /** The trusted proxy header that carries the visitor's country, lower case. */
   countryHeader?: string;
+  /** The ingest rate limit (api/ingest-limit.ts), checked before the body is read. */
+  limit: IngestLimit;
+}
+
+/** A request's headers, as Koa's `ctx.get` reads them ('' for one missing). */
+export interface HeaderReader {
+  get(field: string): string;
 }
 
 /** The enrichment context of an ingest request: the one place it is built from a request. */
-export function requestContext(ctx: Context, deps: IngestDeps, account: AccountConfig, channel: string, receivedAt: number): RequestContext {
+export function requestContext(ctx: HeaderReader, deps: IngestDeps, account: AccountConfig, channel: string, receivedAt: number): RequestContext {
   return {
     accountId: account.id,
     currency: account.currency,
@@ -34,7 +45,7 @@ export function requestContext(ctx: Context, deps: IngestDeps, account: AccountC
 /**
  * Writes rows and the state that goes with them, all or nothing, resolving once they are
  * durable; a failure is a 503 with Retry-After (STORE_UNAVAILABLE, or the spool's own
- * refusal): nothing of the request is kept.
+ * refusal): nothing of the request is kept. (The ingest path counts what reports leave out.)
  */
 export async function writeEvents(deps: IngestDeps, rows: StoredEvent[], state: StateEntry[] = []): Promise<void> {
   await fromStore(deps.writer.insert(rows, { state }));

@@ -14,6 +14,8 @@ Starts the collector. Options override the environment:
   --storage <kind>  CARTBEACON_STORAGE (duckdb)
   --memory-limit <size>  CARTBEACON_MEMORY_LIMIT (DuckDB's own: 80 % of RAM)
   --spool-max <size>     CARTBEACON_SPOOL_MAX (1GB): past this much not yet loaded, ingest answers 503
+Timeouts, the connection cap and the ingest rate limits are CARTBEACON_* variables:
+see docs/operations.md.
 `;
 
 /** Settings from the environment with command-line options on top. */
@@ -47,6 +49,7 @@ export function settingsFromArgs(args: string[], env: Env = process.env as Env):
 export function describeStart(settings: Readonly<Settings>, url: string, demoShop?: string): string {
   const lines = [`cartbeacon collector on ${url} (${settings.storage}, data in ${settings.dataDir})`];
   if (demoShop) lines.push(`demo shop: ${url}${demoShop}`);
+  lines.push(`dashboard: ${url}/dashboard (sign in with an account's reportToken${settings.demo ? ', the demo account\'s is below' : ''})`);
   for (const a of settings.config.accounts) {
     lines.push(`account "${a.name}" id=${a.id}`);
     lines.push(`  apiKey (public, data-key)  ${a.apiKey}`);

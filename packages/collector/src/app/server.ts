@@ -1,4 +1,3 @@
-import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Koa from 'koa';
@@ -12,7 +11,9 @@ import { join } from 'node:path';
 import { openSpooledIngest } from '../ingest/spooled.js';
 import type { Ingest } from '../ingest/ingest.js';
 import { createMetrics } from '../telemetry/metrics.js';
+import { loadSessionSecret } from '../config/session-secret.js';
 import type { Store } from '../store/ports.js';
+import { createHttpServer } from './http-server.js';
 
 export interface ServerOptions {
   logger?: Logger;
@@ -36,7 +37,10 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** Opens the store, creates the app and listens on the settings' host and port. */
+/**
+ * Opens the store, creates the app and listens on the settings' host and port, with the
+ * settings' timeouts, connection cap and rate limits (docs/operations.md).
+ */
 export async function startServer(settings: Readonly<Settings>, options: ServerOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger();
   const store = await openStore(settings);
@@ -51,17 +55,25 @@ export async function startServer(settings: Readonly<Settings>, options: ServerO
   let app: CollectorApp;
   let root: Koa;
   try {
-    app = createApp({ config: settings.config, store, ingest, metrics, logger, demoShop: options.demoShop });
+    const sessionSecret = loadSessionSecret(settings.dataDir);
+    app = createApp({
+      config: settings.config,
+      store,
+      ingest,
+      metrics,
+      logger,
+      demoShop: options.demoShop,
+      sessionSecret,
+      rateLimits: settings.rateLimits,
+      clientIpHeader: settings.clientIpHeader,
+    });
     root = options.wrap ? options.wrap(app) : app;
   } catch (e) {
     await ingest.close();
     await store.close();
     throw e;
   }
-  const server = createServer(root.callback());
-  // Longer than the usual 60 s idle timeout of proxies in front, so that they close first.
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
+  const server = createHttpServer(root.callback(), metrics, settings.server);
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

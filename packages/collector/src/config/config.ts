@@ -9,6 +9,8 @@ import type { Goal } from './workflows.js';
 import { ConfigError } from './errors.js';
 import { parseEnv, sizeBytes } from './env.js';
 import type { Env } from './env.js';
+import type { RateLimits } from '../http/rate-limit.js';
+import type { ServerLimits } from '../http/server-limits.js';
 
 export { ConfigError };
 export type { Env };
@@ -73,6 +75,12 @@ export interface Settings {
   memoryLimit?: string;
   /** Past this many bytes not yet loaded into the store, ingest answers 503 (CARTBEACON_SPOOL_MAX, 1GB). */
   spoolMaxBytes: number;
+  /** The HTTP server's timeouts and connection cap (CARTBEACON_HEADERS_TIMEOUT, …; docs/operations.md). */
+  server: ServerLimits;
+  /** The ingest rate limits (CARTBEACON_RATE_LIMIT_*; docs/operations.md). */
+  rateLimits: RateLimits;
+  /** The trusted proxy header that carries the client's address, lower case (CARTBEACON_CLIENT_IP_HEADER). */
+  clientIpHeader?: string;
   /** Where the configuration came from: a file path, or the demo account made in the data dir. */
   configSource: string;
   /** True when no CARTBEACON_CONFIG was given and the demo account is in use. */
@@ -110,7 +118,8 @@ const fileSchema: JSONSchemaType<ConfigFile> = {
   },
 };
 
-const validateFile = new Ajv({ allErrors: false }).compile(fileSchema);
+// All errors, so that a misspelt key is named before the required key it stands for is missed.
+const validateFile = new Ajv({ allErrors: true, verbose: true }).compile(fileSchema);
 
 /** "accounts[0].timezone" from ajv's "/accounts/0/timezone". */
 const keyName = (path: string) =>
@@ -134,14 +143,23 @@ const isTimeZone = (tz: string) => {
  * the first key at fault.
  */
 export function validateConfig(value: unknown, source = 'config'): Readonly<ConfigFile> {
+  // A copy: the caller's object is neither normalised nor frozen.
+  value = structuredClone(value);
   if (!validateFile(value)) {
-    const err = validateFile.errors![0]!;
+    const errors = validateFile.errors!;
+    const err = errors.find((e) => e.keyword === 'additionalProperties') ?? errors[0]!;
     const missing = err.keyword === 'required' ? `.${(err.params as { missingProperty: string }).missingProperty}` : '';
     const key = keyName(err.instancePath) + missing;
-    if (err.keyword === 'additionalProperties')
-      throw new ConfigError(`${source}: ${key ? `${key}.` : ''}${(err.params as { additionalProperty: string }).additionalProperty} is not a known key`);
+    if (err.keyword === 'additionalProperties') {
+      const unknown = (err.params as { additionalProperty: string }).additionalProperty;
+      const known = Object.keys((err.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+      const near = closest(unknown, known);
+      throw new ConfigError(`${source}: ${key ? `${key}.` : ''}${unknown} is not a known key${near ? `; did you mean ${near}?` : ''}`);
+    }
     throw new ConfigError(`${source}: ${key ? `${key.replace(/^\./, '')} ` : ''}${err.message}`);
   }
+  // An origin as browsers send it: "https://shop.example/" and "HTTPS://Shop.Example" are "https://shop.example".
+  for (const a of value.accounts) a.origins = a.origins.map((o) => (o === '*' ? o : normalOrigin(o) ?? o));
   const seen = { id: new Set<string>(), apiKey: new Set<string>() };
   value.accounts.forEach((a, i) => {
     const at = `${source}: accounts[${i}]`;
@@ -168,6 +186,37 @@ const parseUrl = (u: string) => {
 };
 
 const isOrigin = (o: string) => parseUrl(o)?.origin === o;
+
+/** An origin written with a bare trailing slash or in capitals, as browsers send it; undefined when it is more than an origin. */
+const normalOrigin = (o: string): string | undefined => {
+  const u = parseUrl(o);
+  return u && u.origin !== 'null' && u.pathname === '/' && !u.search && !u.hash && !u.username && /^[a-z]+:\/\/[^/]+\/?$/i.test(o) ? u.origin : undefined;
+};
+
+/** The known key a misspelt one most likely stands for: the same but for case, or at most two edits away. */
+function closest(word: string, known: readonly string[]): string | undefined {
+  const lower = word.toLowerCase();
+  let best: { key: string; d: number } | undefined;
+  for (const key of known) {
+    const d = key.toLowerCase() === lower ? 0 : editDistance(lower, key.toLowerCase());
+    if (d <= 2 && (!best || d < best.d)) best = { key, d };
+  }
+  return best?.key;
+}
+
+/** Levenshtein distance, transpositions counting one (e.g. orgins → origins is 1). */
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  return d[a.length]![b.length]!;
+}
 
 function deepFreeze<T>(o: T): T {
   if (o && typeof o === 'object') {
@@ -202,6 +251,12 @@ export function loadSettings(env: Env = process.env as Env): Readonly<Settings> 
   const clickhouseUrl = e.CARTBEACON_CLICKHOUSE_URL ?? (storage === 'clickhouse' ? 'http://127.0.0.1:8123' : undefined);
   const dataDir = resolve(e.CARTBEACON_DATA_DIR);
   const memoryLimit = e.CARTBEACON_MEMORY_LIMIT;
+  // Node refuses a headers timeout longer than the whole request's.
+  if (e.CARTBEACON_HEADERS_TIMEOUT > e.CARTBEACON_REQUEST_TIMEOUT)
+    throw new ConfigError(
+      `CARTBEACON_HEADERS_TIMEOUT "${e.CARTBEACON_HEADERS_TIMEOUT}" is longer than CARTBEACON_REQUEST_TIMEOUT (${e.CARTBEACON_REQUEST_TIMEOUT} s), which includes the headers`,
+    );
+  const bucket = (rate: number, burst: number) => (rate > 0 ? { rate, burst } : null);
 
   let configSource: string;
   let raw: unknown;
@@ -239,6 +294,17 @@ export function loadSettings(env: Env = process.env as Env): Readonly<Settings> 
     }),
     memoryLimit,
     spoolMaxBytes: sizeBytes(e.CARTBEACON_SPOOL_MAX),
+    server: Object.freeze({
+      headersTimeoutMs: Math.round(e.CARTBEACON_HEADERS_TIMEOUT * 1000),
+      requestTimeoutMs: Math.round(e.CARTBEACON_REQUEST_TIMEOUT * 1000),
+      keepAliveTimeoutMs: Math.round(e.CARTBEACON_KEEP_ALIVE_TIMEOUT * 1000),
+      maxConnections: e.CARTBEACON_MAX_CONNECTIONS,
+    }),
+    rateLimits: Object.freeze({
+      client: bucket(e.CARTBEACON_RATE_LIMIT_CLIENT, e.CARTBEACON_RATE_LIMIT_CLIENT_BURST),
+      key: bucket(e.CARTBEACON_RATE_LIMIT_KEY, e.CARTBEACON_RATE_LIMIT_KEY_BURST),
+    }),
+    ...(e.CARTBEACON_CLIENT_IP_HEADER ? { clientIpHeader: e.CARTBEACON_CLIENT_IP_HEADER.toLowerCase() } : {}),
     configSource,
     demo: !e.CARTBEACON_CONFIG,
     config,
@@ -255,6 +321,15 @@ function readJson(path: string, key: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new ConfigError(`${key}: ${path} is not valid JSON: ${(e as Error).message}`);
+    throw new ConfigError(`${key}: ${path} is not valid JSON: ${jsonProblem(text, (e as Error).message)}`);
   }
+}
+
+/** JSON.parse's complaint, its character position told as a line and column ("at line 3, column 1"). */
+function jsonProblem(text: string, message: string): string {
+  const m = /^(.*?)(?: in JSON)? at position (\d+)(?: \(line \d+ column \d+\))?$/.exec(message);
+  const at = m ? Number(m[2]) : message.startsWith('Unexpected end') ? text.length : undefined;
+  if (at === undefined) return message;
+  const before = text.slice(0, at).split('\n');
+  return `${(m?.[1] ?? message.replace(/ of JSON input$/, '')).trim()} at line ${before.length}, column ${before.at(-1)!.length + 1}`;
 }

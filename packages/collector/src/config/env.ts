@@ -1,12 +1,19 @@
 import { Ajv } from 'ajv';
 import { ConfigError } from './errors.js';
+import { DEFAULT_RATE_LIMITS } from '../http/rate-limit.js';
+import { DEFAULT_SERVER_LIMITS } from '../http/server-limits.js';
+
+const seconds = (defaultMs: number) =>
+  ({ type: 'number', exclusiveMinimum: 0, maximum: 86400, default: defaultMs / 1000, description: 'is not a number of seconds (above 0, at most a day)' }) as const;
+const rate = (value: number) => ({ type: 'number', minimum: 0, default: value, description: 'is not a number of requests per second (0 turns the limit off)' }) as const;
+const burst = (value: number) => ({ type: 'integer', minimum: 1, default: value, description: 'is not a whole number of requests (at least 1)' }) as const;
 
 /**
  * The environment the collector reads, as one JSON Schema with the contract's defaults:
  * ajv checks it, coerces PORT to a number and fills in what is unset. Each key's
  * `description` is the sentence a bad value gets: `PORT "eighty" is not a port number`.
  */
-const ENV_SCHEMA = {
+export const ENV_SCHEMA = {
   type: 'object',
   properties: {
     PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 8080, description: 'is not a port number' },
@@ -39,6 +46,21 @@ const ENV_SCHEMA = {
       default: '1GB',
       description: 'is not a size such as "512MB" or "4GB"',
     },
+    // Limits and timeouts (docs/operations.md); the defaults are the modules' own.
+    CARTBEACON_HEADERS_TIMEOUT: seconds(DEFAULT_SERVER_LIMITS.headersTimeoutMs),
+    CARTBEACON_REQUEST_TIMEOUT: seconds(DEFAULT_SERVER_LIMITS.requestTimeoutMs),
+    CARTBEACON_KEEP_ALIVE_TIMEOUT: seconds(DEFAULT_SERVER_LIMITS.keepAliveTimeoutMs),
+    CARTBEACON_MAX_CONNECTIONS: {
+      type: 'integer',
+      minimum: 1,
+      default: DEFAULT_SERVER_LIMITS.maxConnections,
+      description: 'is not a whole number of connections (at least 1)',
+    },
+    CARTBEACON_RATE_LIMIT_CLIENT: rate(DEFAULT_RATE_LIMITS.client!.rate),
+    CARTBEACON_RATE_LIMIT_CLIENT_BURST: burst(DEFAULT_RATE_LIMITS.client!.burst),
+    CARTBEACON_RATE_LIMIT_KEY: rate(DEFAULT_RATE_LIMITS.key!.rate),
+    CARTBEACON_RATE_LIMIT_KEY_BURST: burst(DEFAULT_RATE_LIMITS.key!.burst),
+    CARTBEACON_CLIENT_IP_HEADER: { type: 'string', pattern: '^[A-Za-z0-9-]+$', description: 'is not a header name' },
   },
 } as const;
 
@@ -60,6 +82,17 @@ export interface ParsedEnv {
   CARTBEACON_CLICKHOUSE_CLUSTER?: string;
   CARTBEACON_MEMORY_LIMIT?: string;
   CARTBEACON_SPOOL_MAX: string;
+  /** Seconds. */
+  CARTBEACON_HEADERS_TIMEOUT: number;
+  CARTBEACON_REQUEST_TIMEOUT: number;
+  CARTBEACON_KEEP_ALIVE_TIMEOUT: number;
+  CARTBEACON_MAX_CONNECTIONS: number;
+  /** Requests per second; 0 is off. */
+  CARTBEACON_RATE_LIMIT_CLIENT: number;
+  CARTBEACON_RATE_LIMIT_CLIENT_BURST: number;
+  CARTBEACON_RATE_LIMIT_KEY: number;
+  CARTBEACON_RATE_LIMIT_KEY_BURST: number;
+  CARTBEACON_CLIENT_IP_HEADER?: string;
 }
 
 const UNIT: Record<string, number> = { k: 1e3, m: 1e6, g: 1e9, t: 1e12 };

@@ -12,8 +12,8 @@ import type { ErrorCode as EventApiCode } from '@cartbeacon/schema';
  * them in `statusCode`, so they keep the API's names.
  */
 export const ERRORS = {
-  NO_API_KEY: { status: 400, message: 'The request has no apiKey parameter.' },
-  NO_ACCOUNT: { status: 400, message: 'The api key is not associated with an account.' },
+  NO_API_KEY: { status: 400, message: 'The request has no apiKey parameter: give the script tag data-key="your API key" (or the URL ?apiKey=).' },
+  NO_ACCOUNT: { status: 400, message: "The api key is not associated with an account: check the script tag's data-key (or ?apiKey=) against an apiKey of the collector's configuration." },
   NO_DOMAIN_APIKEY_MATCH: { status: 400, message: "The request's Origin is not one of the account's origins." },
   NO_EVENT: { status: 400, message: 'The request body holds no events.' },
   NO_USERID: { status: 400, message: 'An event has no userId.' },
@@ -30,6 +30,8 @@ export const ERRORS = {
   NOT_FOUND: { status: 404, message: 'Not Found' },
   BODY_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
   UNSUPPORTED_ENCODING: { status: 415, message: 'Send the request body uncompressed.' },
+  /** A client or an account over its ingest rate limit (http/rate-limit.ts); Retry-After says when to send again. */
+  RATE_LIMITED: { status: 429, message: 'Too many requests; send them again later.', retryAfter: 1 },
   /** The store (or the spool) cannot commit or answer now: the client should retry. */
   STORE_UNAVAILABLE: { status: 503, message: 'Storage is unavailable; send the request again later.', retryAfter: 1 },
   /** The spool holds as much unloaded data as it may (the store is down or behind). */

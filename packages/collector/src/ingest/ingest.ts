@@ -1,3 +1,4 @@
+import type { EventBatch } from '../pipeline/batch.js';
 import type { EventWriter, StateReader } from '../store/ports.js';
 
 /** How far the ingest path is: what /readyz and /metrics show. */
@@ -23,8 +24,17 @@ export interface IngestStatus {
  * a loader moves it into the store; without one (an embedded app, tests), it goes to the
  * store directly.
  */
+/** Where the event API writes its requests: checked, not yet enriched (pipeline/batch.ts). */
+export interface BatchWriter {
+  /** Resolves once the batch is durable; its accepted events are stored once loaded. */
+  writeBatch(batch: EventBatch): Promise<void>;
+}
+
 export interface Ingest {
+  /** Rows enriched on their request, with the vendor state that goes with them (the vendor APIs). */
   writer: EventWriter;
+  /** The event API's requests. */
+  batches: BatchWriter;
   /** The state as written: what the spool holds but the store has not loaded yet, else the store's. */
   state: StateReader;
   status(): IngestStatus;

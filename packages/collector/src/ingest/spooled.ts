@@ -1,12 +1,13 @@
 import { CollectorError } from '../http/errors.js';
 import { comparePositions, formatPosition, isSpoolError, openSpool, parsePosition, runLoader, SPOOL_START } from '../spool/index.js';
-import type { SpoolPosition } from '../spool/index.js';
+import type { SpoolPosition, SpoolRecord } from '../spool/index.js';
 import type { StateEntry } from '../store/event.js';
 import type { Store } from '../store/ports.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { Metrics } from '../telemetry/metrics.js';
 import type { Ingest } from './ingest.js';
-import { decodeRecord, encodeRecord } from './record.js';
+import { inlineDecoder, workerDecoder } from './decoder.js';
+import { encodeBatchRecord, encodeRecord, stateOfRecord } from './record.js';
 
 export interface SpooledIngestOptions {
   store: Store;
@@ -18,6 +19,11 @@ export interface SpooledIngestOptions {
   maxBytes?: number;
   /** The loader takes a batch at least this often. @defaultValue 1000 */
   loadIntervalMs?: number;
+  /**
+   * Where the loader decodes and enriches what it loads: on a thread of its own (off the
+   * event loop that answers requests), or inline. @defaultValue 'thread'
+   */
+  decode?: 'thread' | 'inline';
 }
 
 const stateId = (accountId: string, kind: string, key: string) => `${accountId}\u0000${kind}\u0000${key}`;
@@ -35,6 +41,8 @@ export async function openSpooledIngest(options: SpooledIngestOptions): Promise<
   const committed = (await store.loadedPosition()) ?? formatPosition(SPOOL_START);
   const from = parsePosition(committed);
   const spool = await openSpool({ dir: options.dir, committed: from, ...(options.maxBytes ? { maxBytes: options.maxBytes } : {}) });
+  // Its thread loads its modules while the backlog is read.
+  const decoder = options.decode === 'inline' ? inlineDecoder() : workerDecoder();
 
   /** Per key, the last value written and how many writes of it wait to be loaded. */
   const pending = new Map<string, { value: string; writes: number }>();
@@ -56,7 +64,7 @@ export async function openSpooledIngest(options: SpooledIngestOptions): Promise<
   for (let at = from; ; ) {
     const batch = await spool.read(at);
     if (!batch.records.length) break;
-    batch.records.forEach((r) => remember(decodeRecord(r).state));
+    batch.records.forEach((r) => remember(stateOfRecord(r)));
     backlog += batch.records.length;
     at = startEnd = batch.next;
   }
@@ -83,23 +91,31 @@ export async function openSpooledIngest(options: SpooledIngestOptions): Promise<
 
   /** Loads records into the store with the position after them (the loader's step, and the stop's). */
   async function load(records: Buffer[], next: SpoolPosition) {
-    const state: StateEntry[] = [];
-    const lines: string[] = [];
-    for (const r of records) {
-      const d = decodeRecord(r);
-      state.push(...d.state);
-      if (d.lines) lines.push(d.lines);
+    const { lines, keys, state, leftOut, failed } = await decoder.decode(records);
+    for (const f of failed) {
+      metrics.spoolUndecodable.inc();
+      logger.error({ record: f.excerpt, reason: f.message }, 'a spool record could not be decoded and is skipped (a bug: please report it)');
     }
-    const result = await store.load({ lines: lines.join('\n'), state, position: formatPosition(next) });
+    const result = await store.load({ lines, keys, state, position: formatPosition(next) });
     loadFailing = undefined;
     for (const [channel, n] of Object.entries(result.byChannel)) {
       metrics.eventsStored.inc({ channel }, n.stored);
       metrics.eventsDuplicate.inc({ channel }, n.duplicates);
     }
+    // What reports will leave out of what was stored, so that a site owner can see how much.
+    const repeats = new Set(result.repeats);
+    for (const [n, reason, channel] of leftOut) if (!repeats.has(n)) metrics.eventsLeftOut.inc({ reason, channel });
     forget(state);
     loaded += records.length;
   }
 
+  try {
+    await decoder.ready();
+  } catch (e) {
+    await spool.close();
+    await decoder.close();
+    throw e;
+  }
   const loader = runLoader(spool, {
     from,
     intervalMs: options.loadIntervalMs ?? 1000,
@@ -117,33 +133,41 @@ export async function openSpooledIngest(options: SpooledIngestOptions): Promise<
 
   let closing = false;
   let closed = false;
+  /** Appends one request's record; resolves once it is synced (the acknowledgement). */
+  async function append(record: SpoolRecord): Promise<void> {
+    if (closing) throw new CollectorError('SHUTTING_DOWN');
+    const appending = spool.append([record]);
+    inFlight.add(appending);
+    try {
+      await appending;
+    } catch (e) {
+      // One request's record over a spool frame (16 MiB): it will never fit, so no retry.
+      if (e instanceof RangeError) throw new CollectorError('BODY_TOO_LARGE', 'the request makes more data than one write may hold; send it in parts', { cause: e });
+      if (!isSpoolError(e)) throw e;
+      metrics.spoolRefused.inc({ code: e.code });
+      if (e.code === 'SPOOL_CLOSED') throw new CollectorError('SHUTTING_DOWN', undefined, { cause: e });
+      appendFailure = { message: e.message, code: e.code, at: Date.now() };
+      throw new CollectorError(e.code === 'SPOOL_FULL' ? 'SPOOL_FULL' : 'SPOOL_UNWRITABLE', undefined, { cause: e });
+    } finally {
+      inFlight.delete(appending);
+    }
+    appendFailure = undefined;
+    appended++;
+  }
+
   const ingest: Ingest = {
     writer: {
       async insert(events, options) {
-        if (closing) throw new CollectorError('SHUTTING_DOWN');
         const state = options?.state ?? [];
         if (!events.length && !state.length) return { inserted: 0 };
-        const append = spool.append([encodeRecord(events, state)]);
-        inFlight.add(append);
-        try {
-          await append;
-        } catch (e) {
-          // One request's record over a spool frame (16 MiB): it will never fit, so no retry.
-          if (e instanceof RangeError) throw new CollectorError('BODY_TOO_LARGE', 'the request makes more data than one write may hold; send it in parts', { cause: e });
-          if (!isSpoolError(e)) throw e;
-          metrics.spoolRefused.inc({ code: e.code });
-          if (e.code === 'SPOOL_CLOSED') throw new CollectorError('SHUTTING_DOWN', undefined, { cause: e });
-          appendFailure = { message: e.message, code: e.code, at: Date.now() };
-          throw new CollectorError(e.code === 'SPOOL_FULL' ? 'SPOOL_FULL' : 'SPOOL_UNWRITABLE', undefined, { cause: e });
-        } finally {
-          inFlight.delete(append);
-        }
-        appendFailure = undefined;
-        appended++;
+        await append(encodeRecord(events, state));
         remember(state);
         // Repeats are known only once loaded: the loader counts them (cartbeacon_events_duplicate_total).
         return { inserted: events.length };
       },
+    },
+    batches: {
+      writeBatch: (batch) => append(encodeBatchRecord(batch)),
     },
     state: {
       async getState(accountId, kind, key) {
@@ -189,6 +213,7 @@ export async function openSpooledIngest(options: SpooledIngestOptions): Promise<
         logger.error({ err: e }, 'the spool could not be loaded at the stop; it is loaded at the next start');
       }
       await spool.close();
+      await decoder.close();
       closed = true;
       waiting.splice(0).forEach((check) => check());
     },

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { StoredEvent } from '../store/ports.js';
 import { agentOf, DEVICE_CLASSES } from './agent.js';
+import type { DeviceHints } from './agent.js';
 import { classifyTraffic } from './sources.js';
 import { storedAmount } from './money.js';
-import { amountOfParams, flagValue, timestampValue } from './validate.js';
+import { amountOfParams, flagValue, timestampValue } from './values.js';
 
 /** What the collector knows about the request an event came in. */
 export interface RequestContext {
@@ -55,7 +56,7 @@ export function enrich(e: Record<string, unknown>, ctx: RequestContext, data = J
   // else the request's. A backend's own HTTP client is not a visitor, so only a
   // visitor's agent can make the event a bot's.
   const visitorAgent = str(e.userAgent) ?? (ctx.fromBrowser ? (ctx.userAgent ?? '') : undefined);
-  const agent = agentOf(visitorAgent ?? ctx.userAgent);
+  const agent = agentOf(visitorAgent ?? ctx.userAgent, e.hints as DeviceHints | undefined);
   const device = str(e.device)?.toUpperCase();
   const category = Array.isArray(e.category) ? e.category.join(' > ') : str(e.category);
   const price = decimal(e.price);

@@ -1,8 +1,11 @@
 import { LRUCache } from 'lru-cache';
+import { hostOfApp, lookupApp, lookupHost, siteOf } from './referrers/lookup.js';
+import type { KnownReferrer } from './referrers/lookup.js';
 /**
  * Where a visit came from: source / medium / campaign from the landing page's UTM tags;
  * without them from an ad network's click id; else from the referrer (a search engine,
- * a social network, a webmail, or any other site: "Referrer"); with none, "Direct".
+ * a social network, a webmail or mail app, an AI assistant, or any other site:
+ * "Referrer"); with none, or a page of the same site, "Direct".
  */
 export interface Traffic {
   source: string;
@@ -15,90 +18,20 @@ const CLICK_IDS: [param: string, source: string, medium: string][] = [
   ['gclid', 'Google', 'cpc'],
   ['gbraid', 'Google', 'cpc'],
   ['wbraid', 'Google', 'cpc'],
+  // Google Ads adds it to every ad click, also where auto-tagging's gclid is turned off.
+  ['gad_source', 'Google', 'cpc'],
   ['dclid', 'Google', 'display'],
   ['msclkid', 'Bing', 'cpc'],
   ['fbclid', 'Facebook', 'social'],
   ['ttclid', 'TikTok', 'cpc'],
-  ['twclid', 'Twitter', 'cpc'],
+  ['twclid', 'X', 'cpc'],
   ['li_fat_id', 'LinkedIn', 'cpc'],
   ['yclid', 'Yandex', 'cpc'],
   ['epik', 'Pinterest', 'cpc'],
 ];
 
-/**
- * Referrer hosts by kind. A rule matches the host itself or any subdomain; a rule ending
- * in "." matches that name under any top-level domain (google.de, google.co.uk).
- */
-const SEARCH: [string, string][] = [
-  ['google.', 'Google'],
-  ['bing.com', 'Bing'],
-  ['yahoo.', 'Yahoo'],
-  ['duckduckgo.com', 'DuckDuckGo'],
-  ['yandex.', 'Yandex'],
-  ['ya.ru', 'Yandex'],
-  ['baidu.com', 'Baidu'],
-  ['ecosia.org', 'Ecosia'],
-  ['search.brave.com', 'Brave'],
-  ['startpage.com', 'Startpage'],
-  ['qwant.com', 'Qwant'],
-  ['naver.com', 'Naver'],
-  ['seznam.cz', 'Seznam'],
-  ['so.com', '360'],
-  ['sogou.com', 'Sogou'],
-  ['aol.com', 'AOL'],
-  ['ask.com', 'Ask'],
-];
-
-const SOCIAL: [string, string][] = [
-  ['facebook.com', 'Facebook'],
-  ['fb.com', 'Facebook'],
-  ['fb.me', 'Facebook'],
-  ['messenger.com', 'Facebook'],
-  ['instagram.com', 'Instagram'],
-  ['t.co', 'Twitter'],
-  ['twitter.com', 'Twitter'],
-  ['x.com', 'Twitter'],
-  ['linkedin.com', 'LinkedIn'],
-  ['lnkd.in', 'LinkedIn'],
-  ['pinterest.', 'Pinterest'],
-  ['pin.it', 'Pinterest'],
-  ['reddit.com', 'Reddit'],
-  ['youtube.com', 'YouTube'],
-  ['youtu.be', 'YouTube'],
-  ['tiktok.com', 'TikTok'],
-  ['vk.com', 'VK'],
-  ['threads.net', 'Threads'],
-  ['bsky.app', 'Bluesky'],
-  ['snapchat.com', 'Snapchat'],
-  ['whatsapp.com', 'WhatsApp'],
-  ['telegram.org', 'Telegram'],
-  ['t.me', 'Telegram'],
-  ['news.ycombinator.com', 'Hacker News'],
-  ['tumblr.com', 'Tumblr'],
-  ['quora.com', 'Quora'],
-];
-
-/** Webmail hosts: a click from an email read in the browser. */
-const EMAIL = [
-  'mail.google.com',
-  'outlook.live.com',
-  'outlook.office.com',
-  'outlook.office365.com',
-  'mail.yahoo.com',
-  'mail.aol.com',
-  'mail.proton.me',
-  'mail.yandex.ru',
-  'mail.ru',
-  'mail.zoho.com',
-  'icloud.com',
-  'gmx.net',
-  'web.de',
-];
-
-const hostMatches = (host: string, rule: string) =>
-  rule.endsWith('.')
-    ? host.startsWith(rule) || host.includes('.' + rule)
-    : host === rule || host.endsWith('.' + rule);
+const DIRECT: Traffic = { source: 'Direct', medium: null, campaign: null };
+const REFERRER: Traffic = { source: 'Referrer', medium: 'referral', campaign: null };
 
 const parse = (url: string | null | undefined) => {
   if (!url) return undefined;
@@ -111,7 +44,15 @@ const parse = (url: string | null | undefined) => {
 
 const clip = (v: string | null) => (v ? v.slice(0, 512) : null);
 
-/** The traffic source of a page reached from `referrer` (either may be missing). */
+/** A referrer's source: a known one (search, social, mail, AI, ads), else "Referrer". */
+function ofKnown(known: KnownReferrer | undefined): Traffic {
+  return known && known.medium !== 'referral' ? { source: known.source, medium: known.medium, campaign: null } : REFERRER;
+}
+
+/**
+ * The traffic source of a page reached from `referrer` (either may be missing); the rules
+ * are docs/traffic-sources.md's.
+ */
 function classify(pageUrl: string | null, referrer: string | null): Traffic {
   const page = parse(pageUrl);
   const q = page?.searchParams;
@@ -124,13 +65,17 @@ function classify(pageUrl: string | null, referrer: string | null): Traffic {
     if (q?.has(param)) return { source, medium, campaign: clip(q.get('utm_campaign')) };
   }
   const ref = parse(referrer);
-  if (!ref || !/^https?:$/.test(ref.protocol) || (page && ref.host === page.host))
-    return { source: 'Direct', medium: null, campaign: null };
-  const host = ref.hostname.toLowerCase().replace(/^www\./, '');
-  if (EMAIL.some((rule) => hostMatches(host, rule))) return { source: 'Email', medium: 'email', campaign: null };
-  for (const [rule, name] of SEARCH) if (hostMatches(host, rule)) return { source: name, medium: 'organic', campaign: null };
-  for (const [rule, name] of SOCIAL) if (hostMatches(host, rule)) return { source: name, medium: 'social', campaign: null };
-  return { source: 'Referrer', medium: 'referral', campaign: null };
+  if (!ref) return DIRECT;
+  if (ref.protocol === 'android-app:') {
+    // An app opened the page: the site it stands for (android-app://com.google.android.gm → Gmail).
+    const pkg = ref.hostname.toLowerCase();
+    return ofKnown(lookupApp(pkg) ?? lookupHost(hostOfApp(pkg)));
+  }
+  if (!/^https?:$/.test(ref.protocol)) return DIRECT;
+  const host = ref.hostname;
+  // A page of the same site, subdomains included (blog.shop.example on shop.example).
+  if (page && (host === page.hostname || siteOf(host) === siteOf(page.hostname))) return DIRECT;
+  return ofKnown(lookupHost(host));
 }
 
 const cache = new LRUCache<string, Traffic>({ max: 10_000 });

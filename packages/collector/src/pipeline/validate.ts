@@ -1,9 +1,10 @@
 import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { CustomAmount, EVENT_NAMES, eventSchema } from '@cartbeacon/schema';
+import { EVENT_NAMES, eventSchema } from '@cartbeacon/schema';
 import type { ErrorCode } from '@cartbeacon/schema';
 import { excerpt } from '../http/excerpt.js';
 import { MAX_DEPTH, tooDeep } from '../http/json-depth.js';
+import { timestampValue } from './values.js';
 
 /**
  * Checks one event of the event API against its schema (@cartbeacon/schema, the one
@@ -15,14 +16,6 @@ export { EVENT_NAMES };
 
 const ajv = new Ajv({ allErrors: false, strict: false });
 const validators: Record<string, ValidateFunction> = Object.fromEntries(EVENT_NAMES.map((name) => [name, ajv.compile(eventSchema(name))]));
-
-const customAmount = ajv.compile(CustomAmount);
-/**
- * The amount, currency and order number in a custom event's params, where they are of the
- * types the event's own fields must have (else the event keeps them in its params only).
- */
-export const amountOfParams = (params: unknown): { totalPrice: unknown; currency?: unknown; orderNo?: unknown } | undefined =>
-  customAmount(params) ? (params as { totalPrice: unknown }) : undefined;
 
 export type Checked<T = Record<string, unknown>> =
   | { ok: true; event: T }
@@ -59,17 +52,4 @@ export function checkEvent(value: unknown): Checked {
   if (e.timestamp !== undefined && Number.isNaN(timestampValue(e.timestamp)))
     return { ok: false, code: 'BAD_INPUT', message: `${e.name} timestamp must be milliseconds since the epoch or an ISO 8601 time` };
   return { ok: true, event: e };
-}
-
-/** An event API flag as a boolean: true, 'true' → true. */
-export const flagValue = (v: unknown): boolean => v === true || v === 'true';
-
-/**
- * A timestamp in milliseconds since the epoch, from milliseconds, seconds (a number
- * below 10^11, i.e. before 1973 as milliseconds) or an ISO 8601 string; NaN when invalid.
- */
-export function timestampValue(v: unknown): number {
-  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(v) ? Number(v) : NaN;
-  if (!Number.isNaN(n)) return n < 0 || !Number.isFinite(n) ? NaN : Math.round(n < 1e11 ? n * 1000 : n);
-  return typeof v === 'string' ? Date.parse(v) : NaN;
 }

@@ -37,10 +37,24 @@ export function parseSegmentName(name: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-/** The bytes of the body of a frame holding `records`. */
-export function bodyBytes(records: readonly Uint8Array[]): number {
+/**
+ * A record as appended: its bytes, or its parts in order (stored as one record, so that a
+ * caller need not copy a header and a body together first).
+ */
+export type SpoolRecord = Uint8Array | readonly Uint8Array[];
+
+/** A record's length in bytes. */
+export const recordBytes = (r: SpoolRecord): number => {
+  if (r instanceof Uint8Array) return r.byteLength;
   let n = 0;
-  for (const r of records) n += RECORD_LENGTH_BYTES + r.byteLength;
+  for (const part of r) n += part.byteLength;
+  return n;
+};
+
+/** The bytes of the body of a frame holding `records`. */
+export function bodyBytes(records: readonly SpoolRecord[]): number {
+  let n = 0;
+  for (const r of records) n += RECORD_LENGTH_BYTES + recordBytes(r);
   return n;
 }
 
@@ -58,7 +72,7 @@ export function groupBytes(bodies: readonly number[], withMagic: boolean): numbe
  */
 export function encodeGroup(
   out: Buffer,
-  appends: readonly (readonly Uint8Array[])[],
+  appends: readonly (readonly SpoolRecord[])[],
   bodies: readonly number[],
   time: number,
   withMagic: boolean,
@@ -70,9 +84,12 @@ export function encodeGroup(
     out.writeDoubleLE(time, at + 8);
     at += FRAME_HEADER_BYTES;
     for (const r of appends[i]!) {
-      out.writeUInt32LE(r.byteLength, at);
-      out.set(r, at + RECORD_LENGTH_BYTES);
-      at += RECORD_LENGTH_BYTES + r.byteLength;
+      out.writeUInt32LE(recordBytes(r), at);
+      at += RECORD_LENGTH_BYTES;
+      for (const part of r instanceof Uint8Array ? [r] : r) {
+        out.set(part, at);
+        at += part.byteLength;
+      }
     }
     out.writeUInt32LE(crc32(out.subarray(start + 8, at)), start + 4);
   }

@@ -1,6 +1,7 @@
 export { openSpool } from './spool.js';
 export type { Spool, SpoolOptions, SpoolStats } from './spool.js';
 export type { ReadOptions, SpoolBatch } from './reader.js';
+export type { SpoolRecord } from './format.js';
 export { SPOOL_START, comparePositions, formatPosition, parsePosition } from './position.js';
 export type { SpoolPosition } from './position.js';
 export { SPOOL_ERROR_CODES, SpoolError, isSpoolError } from './errors.js';

@@ -1,3 +1,4 @@
+import type { SpoolRecord } from './format.js';
 import { nodeSpoolFs } from './fs.js';
 import type { SpoolFs } from './fs.js';
 import { SPOOL_START, comparePositions } from './position.js';
@@ -74,7 +75,7 @@ export interface Spool {
    * copied when their group is written (on a later turn): do not change them before the
    * promise settles.
    */
-  append(records: readonly Uint8Array[]): Promise<void>;
+  append(records: readonly SpoolRecord[]): Promise<void>;
   /** Synced records from `from` on, in append order. */
   read(from: SpoolPosition, options?: ReadOptions): Promise<SpoolBatch>;
   /** Everything before `position` is loaded: segments wholly before it are deleted. */

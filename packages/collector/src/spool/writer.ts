@@ -1,4 +1,5 @@
 import { FRAME_HEADER_BYTES, MAX_FRAME_BYTES, bodyBytes, encodeGroup, groupBytes } from './format.js';
+import type { SpoolRecord } from './format.js';
 import type { SpoolFile } from './fs.js';
 import { SpoolError } from './errors.js';
 import { segmentPath, unloadedBytes } from './state.js';
@@ -14,7 +15,7 @@ export interface WriterOptions {
 }
 
 interface Waiter {
-  records: readonly Uint8Array[];
+  records: readonly SpoolRecord[];
   /** Of its frame's body. */
   body: number;
   /** On disk: header and body. */
@@ -66,7 +67,7 @@ export class SegmentWriter {
     private nextNumber: number,
   ) {}
 
-  append(records: readonly Uint8Array[]): Promise<void> {
+  append(records: readonly SpoolRecord[]): Promise<void> {
     const { counters } = this.state;
     if (this.closed) return Promise.reject(new SpoolError('SPOOL_CLOSED', 0));
     if (records.length === 0) return Promise.resolve();

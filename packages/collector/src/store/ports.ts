@@ -1,6 +1,19 @@
 import type { StateEntry, StoredEvent } from './event.js';
 import type {
+  Acquisition,
+  ExcludedCounts,
   FunnelQuery,
+  HeatmapCell,
+  HeatmapQuery,
+  PageRow,
+  ProductRow,
+  RangeQuery,
+  Realtime,
+  RealtimeQuery,
+  TimeSeriesPoint,
+  TimeSeriesQuery,
+  TopQuery,
+  Totals,
   FunnelRow,
   InteractionQuery,
   InteractionStats,
@@ -29,6 +42,8 @@ export interface InsertResult {
    * repeats are known only once loaded: there it counts every event acknowledged.
    */
   inserted: number;
+  /** The indexes, among the events given, of the repeats, where the store knows them then (not behind a spool). */
+  repeats?: number[];
 }
 
 /** The event log: where every API's events (and the vendor state that goes with them) are written. */
@@ -42,8 +57,14 @@ export interface EventWriter {
 
 /** A batch of the spool for a bulk load. */
 export interface LoadBatch {
-  /** The rows as JSON lines (store/event-json.ts), newline-separated; '' for none. */
-  lines: string;
+  /** The rows as JSON lines (store/event-json.ts eventLine), newline-separated, UTF-8; empty for none. */
+  lines: Uint8Array;
+  /**
+   * Each row's key line (store/event-json.ts keyLine: number, account, event id, times,
+   * channel, visitor, whether it releases held events), in the same order, UTF-8: what a
+   * store needs to find repeats and releases without reading the wide rows twice.
+   */
+  keys: Uint8Array;
   /** Vendor state committed with them, in order (the last entry for a key wins). */
   state: StateEntry[];
   /** The spool position after the batch, committed in the same transaction. */
@@ -89,6 +110,27 @@ export interface ReportQueries {
   interaction(query: InteractionQuery): Promise<InteractionStats>;
 }
 
+/**
+ * The dashboard's panels: every figure counted by the store over counted events, as the
+ * funnel counts them (store/queries.ts defines each).
+ */
+export interface DashboardQueries {
+  /** Visitors, sessions, page views, orders and revenue of a range. */
+  totals(query: RangeQuery): Promise<Totals>;
+  /** The same per local hour or day; buckets without a counted event are left out. */
+  timeSeries(query: TimeSeriesQuery): Promise<TimeSeriesPoint[]>;
+  /** Page views per local weekday and hour. */
+  heatmap(query: HeatmapQuery): Promise<HeatmapCell[]>;
+  topPages(query: TopQuery): Promise<PageRow[]>;
+  topProducts(query: TopQuery): Promise<ProductRow[]>;
+  /** Sessions by landing: the funnel's stages, top sources and campaigns. */
+  acquisition(query: TopQuery): Promise<Acquisition>;
+  /** Visitors, sessions and page views since an instant. */
+  realtime(query: RealtimeQuery): Promise<Realtime>;
+  /** What the reports left out of the range: test mode, bots, held events. */
+  excluded(query: RangeQuery): Promise<ExcludedCounts>;
+}
+
 /** Whether the store answers (`/readyz`). */
 export interface Health {
   readonly kind: string;
@@ -97,7 +139,7 @@ export interface Health {
 }
 
 /** A whole store: every port, and its lifecycle. */
-export interface Store extends EventWriter, EventLoader, StateReader, EventReader, ReportQueries, Health {
+export interface Store extends EventWriter, EventLoader, StateReader, EventReader, ReportQueries, DashboardQueries, Health {
   /** Finishes pending writes and closes. */
   close(): Promise<void>;
 }

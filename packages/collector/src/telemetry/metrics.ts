@@ -39,6 +39,11 @@ export function createMetrics() {
     eventsStored: labels('cartbeacon_events_stored_total', 'Events stored (new event ids), by API', ['channel']),
     eventsDuplicate: labels('cartbeacon_events_duplicate_total', 'Events whose id was already stored', ['channel']),
     eventsRefused: labels('cartbeacon_events_refused_total', 'Events or requests refused, by error code', ['code']),
+    eventsLeftOut: labels(
+      'cartbeacon_events_left_out_total',
+      'Events stored that reports leave out, by reason (test_mode, else bot) and API',
+      ['reason', 'channel'],
+    ),
     trackerDropped: new Counter({
       name: 'cartbeacon_tracker_dropped_events_total',
       help: 'Events that trackers dropped from a full queue, as they reported',
@@ -46,10 +51,23 @@ export function createMetrics() {
     }),
     loadFailures: new Counter({
       name: 'cartbeacon_load_failures_total',
-      help: 'Loads of the spool into the store that failed (and were tried again)',
+      help: 'Commits into the store that failed: loads of the spool (tried again), or writes straight to the store',
+      registers: [registry],
+    }),
+    spoolUndecodable: new Counter({
+      name: 'cartbeacon_spool_undecodable_records_total',
+      help: 'Spool records the loader could not decode and skipped (a bug; each is logged)',
       registers: [registry],
     }),
     spoolRefused: labels('cartbeacon_spool_refused_total', 'Writes the spool refused, by code (SPOOL_FULL, SPOOL_UNWRITABLE, SPOOL_CLOSED)', ['code']),
+    rateLimited: labels('cartbeacon_rate_limited_total', 'Ingest requests refused with 429, by the limit they hit (client, key)', ['scope']),
+    /** Requests answered or connections closed by the HTTP server itself, before the app sees them. */
+    httpRefused: labels(
+      'cartbeacon_http_refused_total',
+      'Requests the HTTP server answered itself or connections it closed, by reason (timeout, bad_request, headers_too_large, connect, connection_cap, reset)',
+      ['reason'],
+    ),
+    openConnections: new Gauge({ name: 'cartbeacon_http_open_connections', help: 'Open client connections', registers: [registry] }),
     /** Where the ingest gauges read from (set once the ingest path is open). */
     observeIngest(read: () => IngestGauges) {
       ingest = read;

@@ -8,13 +8,29 @@ export type Fields = Record<string, any>;
 export type Act = (kind: string, list: (Fields | undefined)[], x: Fields, name?: string) => void;
 
 /**
- * A price or quantity as a number, or undefined: numbers as they are, strings as shops
- * write them ("19.90", "19,90 €", "1,299.00", "1.299,00"). A separator followed by exactly
- * three digits groups thousands. Rounded to 6 decimals, because 0.1 + 0.2 has 17 and the
- * collector takes at most 10.
+ * A price or quantity as a number, or undefined. Numbers are themselves; a string in
+ * schema.org's number form ('.' the decimal point, an optional exponent: "0.125",
+ * "12.500", "2.5e3"), as JSON-LD and microdata `content` values must be, is that number.
+ * Any other text gives its first amount, as shops write it ("$ 281.40 $ 265.70" → 281.4,
+ * "1.299,00 €", "CHF 1'299.00", "1 299,00 €", "₹1,29,999.00"): with '.' and ',' both in
+ * it, the last one is the decimal point; with one of them only, it groups thousands when
+ * repeated or followed by exactly three digits ("1.299", "1,299"), else it is the decimal
+ * point ("19,90"). Rounded to 6 decimals, because 0.1 + 0.2 has 17 and the collector
+ * takes at most 10.
  */
 export const num = (v: unknown): number | undefined => {
-  const n = typeof v == 'number' ? v : parseFloat(('' + v).replace(/[^\d.,-]/g, '').replace(/[.,](?=\d{3}(\D|$))/g, '').replace(',', '.'));
+  const s = ('' + v).trim();
+  let n = /^[\d.e+-]+$/i.test(s) ? +s : NaN;
+  const m = isNaN(n) && /-?\s*\d+(?:[.,]\d+|[\s']\d{3}(?!\d))*/.exec(s);
+  if (m) {
+    // a: the amount's sign, digits and separators; i: its last separator, h: what precedes it;
+    // d: whether that separator is the decimal point. Every other separator groups digits.
+    const a = m[0].replace(/[\s']/g, '');
+    const i = a.search(/[.,]\d*$/);
+    const h = a.slice(0, i);
+    const d = /[.,]/.test(h) ? !h.includes(a[i]!) : a.length - i != 4;
+    n = +a.replace(/[.,]/g, (_, j) => (j == i && d ? '.' : ''));
+  }
   return isFinite(n) ? +n.toFixed(6) : undefined;
 };
 

@@ -1,6 +1,7 @@
 import { afterAll } from 'vitest';
 import { STORE_KINDS, STORE_LABEL } from '../../../helpers/stores.js';
 import { sharedReportFixtures } from './fixture.js';
+import { dashboardTests } from './dashboard.cases.js';
 import { funnelTests } from './funnel.cases.js';
 import { sidedataTests } from './sidedata.cases.js';
 
@@ -16,4 +17,5 @@ afterAll(() => fixtures.close(), 120_000);
 for (const kind of KINDS) {
   funnelTests(STORE_LABEL[kind], () => fixtures.get(kind));
   sidedataTests(STORE_LABEL[kind], () => fixtures.get(kind));
+  dashboardTests(STORE_LABEL[kind], () => fixtures.get(kind));
 }

@@ -4,7 +4,7 @@ import { storeMaker } from '../../../helpers/stores.js';
 import type { StoreKind } from '../../../helpers/stores.js';
 import type { AccountConfig, Store } from '@cartbeacon/collector';
 import { countedEvents } from './model.js';
-import type { ModelEvent, ModelStats, GoalSpec } from './model.js';
+import type { LeftOut, ModelEvent, ModelStats, GoalSpec } from './model.js';
 import { deliver, generateTraffic } from './generate-traffic.js';
 
 export const TZ = ACCOUNT.timezone; // Europe/Helsinki
@@ -71,6 +71,9 @@ export interface ReportFixture {
   /** Counted events of SHOP and RECENT, by the independent calculation. */
   shop: ModelEvent[];
   recent: ModelEvent[];
+  /** Stored events of SHOP and RECENT that no report counts (test mode, bots, held). */
+  shopLeft: LeftOut[];
+  recentLeft: LeftOut[];
   stats: ModelStats;
   /** GETs a report path with the account's Bearer token (or the given Authorization). */
   get(path: string, init?: { token?: string | null; authorization?: string }): Promise<Response>;
@@ -99,7 +102,7 @@ export async function reportFixtures(kinds: StoreKind[]): Promise<{ of: Record<S
   // few large inserts); DuckDB as before, each request written as it comes.
   const cs = await Promise.all(
     makers.map((m) =>
-      startCollector<Store>({ accounts: [SHOP, RECENT], countryHeader: 'CF-IPCountry' }, undefined, m.kind === 'duckdb' ? undefined : { loadIntervalMs: 100 }, m.open),
+      startCollector<Store>({ accounts: [SHOP, RECENT], countryHeader: 'CF-IPCountry' }, undefined, m.kind === 'duckdb' ? undefined : { loadIntervalMs: 100 }, { openStore: m.open }),
     ),
   );
   const extraStarts = [
@@ -128,6 +131,8 @@ export async function reportFixtures(kinds: StoreKind[]): Promise<{ of: Record<S
     c,
     shop: shop.events,
     recent: rec.events,
+    shopLeft: shop.left,
+    recentLeft: rec.left,
     stats: shop.stats,
     get(path, init = {}) {
       const account = accountOf(path);

@@ -1,3 +1,4 @@
+import { random } from '../../../helpers/random.js';
 /**
  * Synthetic shop traffic for the report tests: sessions of seed-001 events with what the
  * reports should make of them known from how they were made (not from the collector's
@@ -74,26 +75,6 @@ const COUNTRIES: [string | null, number][] = [
   [null, 10],
 ];
 const DEVICES = ['PC', 'PC', 'MOBILE', 'IOS', 'ANDROID', 'TABLET'];
-
-/** mulberry32: a small seeded generator, so that every run makes the same traffic. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  const pick = <T>(list: T[]) => list[int(list.length)]!;
-  const weighted = <T>(list: [T, number][]) => {
-    let r = next() * list.reduce((s, [, w]) => s + w, 0);
-    for (const [v, w] of list) if ((r -= w) < 0) return v;
-    return list[list.length - 1]![0];
-  };
-  return { next, int, pick, weighted, chance: (p: number) => next() < p };
-}
 
 export interface TrafficOptions {
   seed: number;

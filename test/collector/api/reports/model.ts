@@ -27,6 +27,14 @@ export interface ModelEvent {
   currency: string | null;
   /** CHECKOUT total in cents. */
   totalCents: number | null;
+  /** A CHECKOUT's productList as sent. */
+  lines: { productId: unknown; price?: unknown; currency?: unknown; quantity?: unknown }[];
+}
+
+/** A stored event that no report counts, and why. */
+export interface LeftOut {
+  ts: number;
+  why: 'test' | 'bot' | 'held';
 }
 
 export interface ModelStats {
@@ -64,11 +72,12 @@ const toModel = (e: GenEvent, seq: number, accountCurrency: string): ModelEvent 
     country: e.country,
     currency: str(b.currency)?.toUpperCase() ?? (withCurrency ? accountCurrency : null),
     totalCents: b.totalPrice === undefined ? null : Math.round(Number(b.totalPrice) * 100),
+    lines: b.name === 'CHECKOUT' && Array.isArray(b.productList) ? (b.productList as ModelEvent['lines']) : [],
   };
 };
 
 /** Replays the deliveries in order, as the collector stores them; returns the counted events. */
-export function countedEvents(deliveries: Delivery[], accountCurrency: string): { events: ModelEvent[]; stats: ModelStats } {
+export function countedEvents(deliveries: Delivery[], accountCurrency: string): { events: ModelEvent[]; stats: ModelStats; left: LeftOut[] } {
   const stored = new Map<string, { e: GenEvent; held: boolean; wasHeld: boolean }>();
   const stats: ModelStats = { sent: 0, stored: 0, counted: 0, repeats: 0, releasedHeld: 0, stillHeld: 0, test: 0, bot: 0, alteredIgnored: 0, alteredStored: 0 };
   for (const d of deliveries) {
@@ -92,6 +101,7 @@ export function countedEvents(deliveries: Delivery[], accountCurrency: string): 
     for (const s of stored.values()) if (s.held && s.e.body.timestamp < (latest.get(s.e.body.userId) ?? -Infinity)) s.held = false;
   }
   const events: ModelEvent[] = [];
+  const left: LeftOut[] = [];
   let seq = 0;
   for (const s of stored.values()) {
     seq++;
@@ -99,11 +109,12 @@ export function countedEvents(deliveries: Delivery[], accountCurrency: string): 
     if (s.e.session.test) stats.test++;
     else if (s.e.session.bot) stats.bot++;
     if (s.wasHeld) s.held ? stats.stillHeld++ : stats.releasedHeld++;
-    if (s.e.session.test || s.e.session.bot || s.held) continue;
-    events.push(toModel(s.e, seq, accountCurrency));
+    const why = s.e.session.test ? 'test' : s.e.session.bot ? 'bot' : s.held ? 'held' : undefined;
+    if (why) left.push({ ts: s.e.body.timestamp, why });
+    else events.push(toModel(s.e, seq, accountCurrency));
   }
   stats.counted = events.length;
-  return { events, stats };
+  return { events, stats, left };
 }
 
 /** A condition as the README defines it, read independently of the collector's SQL. */
@@ -166,9 +177,9 @@ export function localDayStart(date: string, timeZone: string): number {
 }
 
 /** The first instant of a time filter. */
-const startOf = (w: When) => ('start' in w ? w.start : localDayStart(w.firstDay, w.timeZone));
+export const startOf = (w: When) => ('start' in w ? w.start : localDayStart(w.firstDay, w.timeZone));
 
-const within = (ts: number, w: When) => {
+export const within = (ts: number, w: When) => {
   if ('start' in w) return ts >= w.start && ts < w.end;
   const d = local(ts, w.timeZone).date;
   return d >= w.firstDay && d <= w.lastDay;
@@ -191,16 +202,16 @@ export interface FunnelExpectation {
 const groupValue = (e: ModelEvent, g: Group): string | null =>
   g === 'source' ? e.traffic[0] : g === 'medium' ? e.traffic[1] : g === 'campaign' ? e.traffic[2] : g === 'country' ? e.country : e.device;
 
-const NONE: Record<Group, string> = { source: '(not set)', medium: '(none)', campaign: '(not set)', country: '(not set)', device: '(not set)' };
+export const NONE: Record<Group, string> = { source: '(not set)', medium: '(none)', campaign: '(not set)', country: '(not set)', device: '(not set)' };
 
-const bySession = (events: ModelEvent[]) => {
+export const bySession = (events: ModelEvent[]) => {
   const m = new Map<string, ModelEvent[]>();
   for (const e of events) (m.get(e.sessionId) ?? m.set(e.sessionId, []).get(e.sessionId)!).push(e);
   return m;
 };
 
 /** The landing: the first event by time, and of events of the same time the first stored. */
-const earliest = (list: ModelEvent[]) => list.reduce((a, b) => (b.ts < a.ts || (b.ts === a.ts && b.seq < a.seq) ? b : a));
+export const earliest = (list: ModelEvent[]) => list.reduce((a, b) => (b.ts < a.ts || (b.ts === a.ts && b.seq < a.seq) ? b : a));
 
 /** How far before the range a session's landing is looked for (README: sessions last at most 24 h). */
 export const LOOKBACK_MS = 24 * 3_600_000;

@@ -6,6 +6,7 @@ import type { AccountConfig } from '../../config/config.js';
 import { speaks } from '../../http/dialect.js';
 import { refuse, renderStatusMessage } from '../../http/errors.js';
 import { countRefusals, requestContext, writeEvents } from '../ingest-context.js';
+import { limitedBy } from '../ingest-limit.js';
 import { davinciAccount } from '../vendor/auth.js';
 import { idempotentId, readJsonObject, stableId } from '../vendor/request.js';
 import { enrich } from '../../pipeline/enrich.js';
@@ -47,6 +48,7 @@ export function davinciRoutes(router: Router, deps: VendorDeps) {
     router.post(
       path,
       speaks(renderStatusMessage),
+      limitedBy(deps.limit),
       countRefusals(deps.metrics, vendorLabel(CHANNEL), async (ctx) => {
         const account = davinciAccount(ctx, deps.accounts);
         const inner = checkDaVinci(kind, await readJsonObject(ctx));

@@ -1,16 +1,15 @@
 import type Router from '@koa/router';
-import type { IngestErrorResponse, IngestResponse } from '@cartbeacon/schema';
-import { readJson } from '../../http/body.js';
 import { browserCors } from '../../http/cors.js';
 import { speaks } from '../../http/dialect.js';
-import { refuse } from '../../http/errors.js';
 import { queryParam } from '../../http/params.js';
-import { prepareBatch } from '../../pipeline/batch.js';
-import { countRefusals, requestContext, writeEvents } from '../ingest-context.js';
+import { countRefusals } from '../ingest-context.js';
+import { limitedBy } from '../ingest-limit.js';
 import type { IngestDeps } from '../ingest-context.js';
+import { acceptEvents } from './accept.js';
 import { eventApiCode, renderEventApiError } from './errors.js';
 
-const CHANNEL = 'events';
+/** The event API's path. */
+export const EVENT_API_PATH = '/add/events/v1.json';
 
 /**
  * `POST /add/events/v1.json?apiKey=` — the Segmentify-compatible event API, which is also
@@ -23,53 +22,17 @@ const CHANNEL = 'events';
  * 503 with Retry-After when storage is failing, so that senders retry.
  */
 export function ingestRoutes(router: Router, deps: IngestDeps) {
-  const { accounts, metrics } = deps;
-  const path = '/add/events/v1.json';
   const cors = browserCors('POST, OPTIONS');
-
-  router.options(path, cors);
+  router.options(EVENT_API_PATH, cors);
   router.post(
-    path,
+    EVENT_API_PATH,
     cors,
     speaks(renderEventApiError),
-    countRefusals(metrics, eventApiCode, async (ctx) => {
-      const key = queryParam(ctx, 'apiKey');
-      if (!key) throw refuse('NO_API_KEY');
-      const account = accounts.byApiKey(key);
-      if (!account) throw refuse('NO_ACCOUNT');
-      const origin = ctx.get('origin');
-      if (origin && !accounts.allows(account, origin))
-        throw refuse('NO_DOMAIN_APIKEY_MATCH', `Origin ${origin.slice(0, 200)} is not one of the account's origins`);
-
-      const body = await readJson(ctx);
-      if (body === undefined) throw refuse('NO_EVENT');
-      if (!Array.isArray(body)) throw refuse('BAD_INPUT', 'the request body must be a JSON array of events');
-      if (!body.length) throw refuse('NO_EVENT');
-
-      const dropped = Number(queryParam(ctx, 'dropped'));
-      if (Number.isInteger(dropped) && dropped > 0 && dropped < 1e6) metrics.trackerDropped.inc(dropped);
-
-      const receivedAt = Date.now();
-      const { rows, errors } = prepareBatch(body, requestContext(ctx, deps, account, CHANNEL, receivedAt));
-      metrics.eventsReceived.inc({ channel: CHANNEL }, body.length);
-      errors.forEach((e) => metrics.eventsRefused.inc({ code: e.statusCode }));
-      const first = errors[0];
-      if (!rows.length) {
-        // Every event refused: the API's error body, with each one's reason.
-        const refused: IngestErrorResponse = { timestamp: '', responses: [], statusCode: first!.statusCode, message: first!.message, errors };
-        ctx.status = 400;
-        ctx.body = refused;
-        return;
-      }
-
-      await writeEvents(deps, rows);
-      const answer: IngestResponse = {
-        campaigns: body.map(() => []),
-        responses: body.map(() => []),
-        timestamp: receivedAt,
-      };
-      if (first) Object.assign(answer, { statusCode: first.statusCode, errors });
-      ctx.body = answer;
+    limitedBy(deps.limit),
+    countRefusals(deps.metrics, eventApiCode, async (ctx) => {
+      const answer = await acceptEvents(deps, { req: ctx.req, get: (field) => ctx.get(field), query: (name) => queryParam(ctx, name) });
+      ctx.status = answer.status;
+      ctx.body = answer.body;
     }),
   );
 }

@@ -8,7 +8,8 @@ import { fromStore, refuse, renderStatusMessage } from '../../http/errors.js';
 import { queryParam } from '../../http/params.js';
 import type { ReportQueries } from '../../store/ports.js';
 import { authorizeReport } from './auth.js';
-import { NO_VALUE, parseFunnelParams } from './funnel-params.js';
+import { parseFunnelParams } from './funnel-params.js';
+import { funnelData, funnelQuery } from './funnel-answer.js';
 import { parseInterval } from './interval.js';
 import { missingParameter } from './refusals.js';
 
@@ -28,7 +29,7 @@ const MAX_SIDEDATA_BODY = 16 * 1024;
 const DAY_MS = 86_400_000;
 
 /** Report answers are per account and per moment: never cached by a proxy or the browser. */
-const noStore = (ctx: Context, next: Next) => {
+export const noStore = (ctx: Context, next: Next) => {
   ctx.set('Cache-Control', 'no-store');
   return next();
 };
@@ -51,26 +52,8 @@ export function reportRoutes(router: Router, deps: ReportDeps) {
       if (accountId === undefined || accountId.trim() === '') throw missingParameter('account_id');
       const account = authorizeReport(accounts, accountId, ctx.get('authorization'));
       const p = parseFunnelParams((name) => queryParam(ctx, name), account.timezone, now());
-      const rows = await fromStore(reports.funnel({
-        accountId: account.id,
-        start: p.start,
-        end: p.end,
-        groupBy: p.groupBy,
-        skip: p.skip,
-        limit: p.limit,
-        ...(p.country ? { country: p.country } : {}),
-      }));
-      ctx.body = {
-        status: 'ok',
-        data: rows.map((r) => ({
-          [p.reportType]: r.key ?? NO_VALUE[p.groupBy],
-          clicks: r.clicks,
-          conversions: r.conversions,
-          microconversions: r.microconversions,
-          'add-to-cart': r.addToCart,
-          checkout: r.checkout,
-        })),
-      };
+      const rows = await fromStore(reports.funnel(funnelQuery(account.id, p)));
+      ctx.body = { status: 'ok', data: funnelData(p, rows) };
     },
   );
 

@@ -2,16 +2,7 @@ import type { Context } from 'koa';
 import type { Accounts } from '../../config/accounts.js';
 import type { AccountConfig } from '../../config/config.js';
 import { refuse } from '../../http/errors.js';
-import { bearerOf, queryParam } from '../../http/params.js';
-
-/** The password of a Basic Authorization header (the user name is ignored), or undefined. */
-export function basicPassword(ctx: Context): string | undefined {
-  const m = /^Basic\s+([A-Za-z0-9+/=_-]+)\s*$/i.exec(ctx.get('authorization'));
-  if (!m) return undefined;
-  const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  return colon >= 0 && colon < decoded.length - 1 ? decoded.slice(colon + 1) : undefined;
-}
+import { basicPasswordOf, bearerOf, queryParam } from '../../http/params.js';
 
 /**
  * The account whose API key the request carries: UNAUTHENTICATED (401, with
@@ -24,13 +15,13 @@ export function accountFor(ctx: Context, accounts: Accounts, key: string | undef
   const account = accounts.byApiKey(key);
   if (!account) throw refuse('UNAUTHENTICATED', 'Unauthenticated: the API key is not one of an account', challenge);
   const origin = ctx.get('origin');
-  if (origin && !accounts.allows(account, origin)) throw refuse('ORIGIN_NOT_ALLOWED', `Origin ${origin.slice(0, 200)} is not one of the account's origins`);
+  if (origin && !accounts.allows(account, origin)) throw refuse('ORIGIN_NOT_ALLOWED', `Origin ${origin.slice(0, 200)} is not one of the account's origins: add it to the account's origins in the collector's configuration`);
   return account;
 }
 
 /** Yespo: the API key as the Basic auth password (any user name), or `?apiKey=`. */
 export const yespoAccount = (ctx: Context, accounts: Accounts) =>
-  accountFor(ctx, accounts, basicPassword(ctx) ?? queryParam(ctx, 'apiKey'), 'Basic', 'as the Basic auth password or as ?apiKey=');
+  accountFor(ctx, accounts, basicPasswordOf(ctx.get('authorization')) ?? queryParam(ctx, 'apiKey'), 'Basic', 'as the Basic auth password or as ?apiKey=');
 
 /** Da Vinci: `Authorization: Bearer <API key>`. */
 export const davinciAccount = (ctx: Context, accounts: Accounts) =>

@@ -4,6 +4,7 @@ import { renderStatusMessage } from '../../http/errors.js';
 import { speaks } from '../../http/dialect.js';
 import type { StateEntry } from '../../store/event.js';
 import { countRefusals, requestContext, writeEvents } from '../ingest-context.js';
+import { limitedBy } from '../ingest-limit.js';
 import { yespoAccount } from '../vendor/auth.js';
 import { enrich } from '../../pipeline/enrich.js';
 import { vendorLabel } from '../vendor/deps.js';
@@ -37,6 +38,7 @@ export function yespoRoutes(router: Router, deps: VendorDeps) {
   router.post(
     '/api/v2/event',
     speaks(renderStatusMessage),
+    limitedBy(deps.limit),
     countRefusals(metrics, vendorLabel(CHANNEL), async (ctx) => {
       const account = yespoAccount(ctx, deps.accounts);
       const body = await readJsonObject(ctx);

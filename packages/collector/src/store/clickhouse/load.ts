@@ -1,5 +1,4 @@
-import type { StateEntry } from '../event.js';
-import type { LoadResult } from '../ports.js';
+import type { LoadBatch, LoadResult } from '../ports.js';
 import type { Db } from './db.js';
 import { parseLine, rowLine } from './rows.js';
 import type { ParsedLine } from './rows.js';
@@ -147,19 +146,24 @@ async function released(db: Db, views: Moment[], held: Held[]): Promise<Held[]> 
 const markLine = (accountId: string, seq: bigint, ts: number, kind: 'repeat' | 'released', at: number) =>
   `{"account_id":${JSON.stringify(accountId)},"seq":${seq},"ts_ms":${ts},"kind":"${kind}","at":${at}}`;
 
+const utf8 = new TextDecoder();
+
+/**
+ * The batch's lines read. They are decoded once: unlike DuckDB, which reads the spool's
+ * bytes as they are, ClickHouse 18.16 cannot take them as its rows (a Decimal only as a
+ * bare number, no DateTime64, `data` a string, each row's seq), so each row's line is
+ * made anew from the fields before `data` (rows.ts); `data` is copied as text.
+ */
+const parsedLines = (batch: LoadBatch) => (batch.lines.length ? utf8.decode(batch.lines).split('\n').map(parseLine) : []);
+
 /**
  * Loads a batch: its rows less the repeats, the marks, the held rows and their releases,
  * the vendor state, then the spool position. Safe to try again after a failure at any
  * point, with `counter` as it was before (the same lines get the same seqs).
  */
-export async function loadBatch(
-  db: Db,
-  counter: SeqCounter,
-  batch: { lines: string; state: StateEntry[]; position?: string },
-  collectorId: string,
-): Promise<LoadResult> {
+export async function loadBatch(db: Db, counter: SeqCounter, batch: LoadBatch, collectorId: string): Promise<LoadResult> {
   const result: LoadResult = { stored: 0, duplicates: 0, byChannel: {}, repeats: [] };
-  const lines = batch.lines ? batch.lines.split('\n').map(parseLine) : [];
+  const lines = parsedLines(batch);
   const seqs = lines.map((p) => counter.next(p.facts.receivedAt));
   const now = Math.floor(Date.now() / 1000);
 

@@ -1,6 +1,7 @@
 import { COLUMN_LIST } from '../columns.js';
 import type { Column, ColumnKind } from '../columns.js';
 import type { StoredEvent } from '../event.js';
+import { PRODUCT_LINE_COLUMNS_DDL, productLineFields } from './product-lines.js';
 
 /**
  * The `event_rows` table in ClickHouse, made from the one column table (store/columns.ts):
@@ -27,8 +28,11 @@ export const EVENT_COLUMNS_DDL: string[] = COLUMN_LIST.flatMap(([, col]) =>
   col.kind === 'ms' ? [`${col.name} DateTime('UTC')`, `${col.name}_ms UInt64`] : [`${col.name} ${typed(col, TYPES[col.kind])}`],
 );
 
-/** Columns the store adds to each row: `seq`, its place in the store's order (store/clickhouse/seq.ts). */
-export const STORE_COLUMNS_DDL = ['seq UInt64'];
+/**
+ * Columns the store adds to each row: `seq`, its place in the store's order
+ * (store/clickhouse/seq.ts), and a purchase's product lines (product-lines.ts).
+ */
+export const STORE_COLUMNS_DDL = ['seq UInt64', ...PRODUCT_LINE_COLUMNS_DDL];
 
 /** The fields of a spool line that the load works with, besides the row itself. */
 export interface LineFacts {
@@ -82,6 +86,8 @@ export interface ParsedLine {
   head: string;
   /** `data` as JSON text. */
   data: string;
+  /** A purchase's product-line columns (`,"line_products":…`), '' for other rows. */
+  lines: string;
 }
 
 /** Reads one JSON line of the spool (store/event-json.ts). */
@@ -91,15 +97,18 @@ export function parseLine(line: string): ParsedLine {
   // the first `,"data":` is the row's own key.
   if (at < 0 || !line.endsWith('}')) throw new Error(`not a stored row: ${line.slice(0, 80)}`);
   const e = JSON.parse(line.slice(0, at) + '}') as StoredEvent;
+  const data = line.slice(at + DATA_KEY.length, -1);
   return {
     facts: e,
     head: serialize(e, money),
-    data: line.slice(at + DATA_KEY.length, -1),
+    data,
+    // Only purchases' lines are read (the dashboard's products), so only theirs are parsed.
+    lines: e.name === 'CHECKOUT' && e.step === 'purchase' ? productLineFields(data) : '',
   };
 }
 
 /** The `event_rows` line of a parsed line with its seq. */
-export const rowLine = (p: ParsedLine, seq: bigint) => `${p.head},"${DATA[1].name}":${JSON.stringify(p.data)},"seq":${seq}}`;
+export const rowLine = (p: ParsedLine, seq: bigint) => `${p.head},"${DATA[1].name}":${JSON.stringify(p.data)},"seq":${seq}${p.lines}}`;
 
 /** Each column read back as the JS value StoredEvent holds: times as ms, money as text. */
 const READ: Record<ColumnKind, (name: string) => string> = {

@@ -1,5 +1,6 @@
 import { COLUMN_LIST } from '../columns.js';
 import type { Db } from './db.js';
+import { PRODUCT_LINE_COLUMNS_DDL } from './product-lines.js';
 import { EVENT_COLUMNS_DDL, STORE_COLUMNS_DDL } from './rows.js';
 import { quote } from './sql.js';
 
@@ -12,8 +13,11 @@ import { quote } from './sql.js';
  *
  * 1. event_rows, the `events` view, recent_ids, event_marks, held_rows, vendor_states,
  *    collector_positions, collectors.
+ * 2. event_rows: a purchase's product lines as columns (product-lines.ts), for the
+ *    dashboard's products (18.16 cannot read them from `data`). Rows loaded before keep
+ *    them empty: no release had version 1.
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 interface Table {
   name: string;
@@ -147,6 +151,23 @@ async function versionOf(db: Db): Promise<number> {
   return Number(await one(db, `SELECT max(version) FROM ${db.table('cartbeacon_schema')}`));
 }
 
+/**
+ * Adds columns that a table lacks (18.16 has no `ADD COLUMN IF NOT EXISTS`): on a cluster
+ * to its shards and its Distributed table, each ON CLUSTER. Collectors migrating at once
+ * may both add one: the second's "already exists" is taken as done.
+ */
+async function addColumns(db: Db, table: string, columns: string[]): Promise<void> {
+  for (const name of db.cluster ? [`${table}_shard`, table] : [table]) {
+    const have = new Set(
+      (await db.query<{ name: string }>(`SELECT name FROM system.columns WHERE database = ${quote(db.database)} AND table = ${quote(name)}`)).map((c) => c.name),
+    );
+    for (const column of columns.filter((c) => !have.has(c.split(' ')[0]!)))
+      await db.command(`ALTER TABLE ${db.table(name)} ${db.onCluster} ADD COLUMN ${column}`).catch((e: Error) => {
+        if (!/already exists/.test(e.message)) throw e;
+      });
+  }
+}
+
 /** Creates or migrates the schema to SCHEMA_VERSION; refuses a database of a newer version. */
 export async function migrate(db: Db): Promise<void> {
   await db.command(`CREATE DATABASE IF NOT EXISTS ${db.databaseSql} ${db.onCluster}`);
@@ -156,5 +177,6 @@ export async function migrate(db: Db): Promise<void> {
   if (version === SCHEMA_VERSION) return;
   for (const t of TABLES) for (const sql of createTable(db, t)) await db.command(sql);
   await db.command(eventsView(db));
+  if (version === 1) await addColumns(db, 'event_rows', PRODUCT_LINE_COLUMNS_DDL);
   await db.insert(db.table('cartbeacon_schema'), [JSON.stringify({ version: SCHEMA_VERSION, at: Math.floor(Date.now() / 1000) })]);
 }

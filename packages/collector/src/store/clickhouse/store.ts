@@ -1,12 +1,13 @@
 import { groupCommit } from '../group-commit.js';
-import type { StateEntry, StoredEvent } from '../event.js';
-import { eventLine } from '../event-json.js';
+import { loadWrites } from '../direct-writes.js';
+import type { Write } from '../direct-writes.js';
 import type { LoadBatch, LoadResult, Store } from '../ports.js';
 import { openDb } from './db.js';
 import type { ClickHouseConnectionOptions, Db } from './db.js';
 import { collectorIdentity } from './identity.js';
 import { expiredDays, loadBatch } from './load.js';
 import { createClickHouseReports } from './reports/index.js';
+import { createClickHouseDashboard } from './reports/dashboard/index.js';
 import { eventOf, eventSelect } from './rows.js';
 import { marked, migrate } from './schema.js';
 import { SeqCounter } from './seq.js';
@@ -23,12 +24,6 @@ export interface ClickHouseStore extends Store {
   readonly db: Db;
   /** This collector's id and number in the database. */
   readonly collector: { id: string; number: number };
-}
-
-/** One caller's write: its events and the state that goes with them. */
-interface Write {
-  events: StoredEvent[];
-  state: StateEntry[];
 }
 
 const HOUR_MS = 3_600_000;
@@ -101,15 +96,7 @@ export async function createClickHouseStore(options: ClickHouseStoreOptions): Pr
     for (const day of await expiredDays(db, Date.now())) await db.command(`ALTER TABLE ${table} ${db.onCluster} DROP PARTITION ${quote(day)}`);
   }
 
-  /** Direct inserts of a group in one load; answers, per write, how many of its events were new. */
-  async function commit(writes: Write[]): Promise<number[]> {
-    const events = writes.flatMap((w) => w.events);
-    const { repeats } = await inTurn(() => load({ lines: events.map(eventLine).join('\n'), state: writes.flatMap((w) => w.state) }));
-    const repeated = new Set(repeats);
-    let at = 0;
-    return writes.map((w) => w.events.reduce((n) => n + (repeated.has(at++) ? 0 : 1), 0));
-  }
-  const writes = groupCommit(commit);
+  const writes = groupCommit((group: Write[]) => loadWrites(group, (batch) => inTurn(() => load(batch))));
 
   let closed = false;
   return {
@@ -117,6 +104,7 @@ export async function createClickHouseStore(options: ClickHouseStoreOptions): Pr
     db,
     collector,
     ...createClickHouseReports(db),
+    ...createClickHouseDashboard(db),
     load(batch) {
       if (closed) return Promise.reject(new Error('the store is closed'));
       return inTurn(() => load(batch));
@@ -125,8 +113,8 @@ export async function createClickHouseStore(options: ClickHouseStoreOptions): Pr
     insert(events, options) {
       if (closed) return Promise.reject(new Error('the store is closed'));
       const state = options?.state ?? [];
-      if (!events.length && !state.length) return Promise.resolve({ inserted: 0 });
-      return writes.add([{ events, state }]).then(([inserted]) => ({ inserted: inserted! }));
+      if (!events.length && !state.length) return Promise.resolve({ inserted: 0, repeats: [] });
+      return writes.add([{ events, state }]).then(([result]) => result!);
     },
     getState: (accountId, kind, key) => readState(db, accountId, kind, key),
     async events(accountId, { limit = 100000 } = {}) {

@@ -1,5 +1,18 @@
+import { DuckDBTimestampTZValue } from '@duckdb/node-api';
 import type { DuckDBValue } from '@duckdb/node-api';
 import type { EventCondition } from '../queries.js';
+
+/** An instant (ms since the epoch) as a bound TIMESTAMPTZ. */
+export const instant = (ms: number) => new DuckDBTimestampTZValue(BigInt(Math.trunc(ms)) * 1000n);
+
+/**
+ * Events that count (store/queries.ts): of the account (`$account`), not test-mode, not
+ * bots, not held back (nextPage, not yet released). Every report's rows start from these.
+ */
+export const countedEvents = (a = '') => `${a}account_id = $account AND NOT ${a}test_mode AND NOT ${a}is_bot AND NOT ${a}held`;
+
+/** Events of the range [`$start`, `$end`). */
+export const inInterval = (a = '') => `${a}ts >= $start AND ${a}ts < $end`;
 
 /**
  * A query's parameters, named as they are added. Values are always bound, never written

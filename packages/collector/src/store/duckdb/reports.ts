@@ -1,6 +1,5 @@
-import { DuckDBTimestampTZValue } from '@duckdb/node-api';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { CONDITION_COLUMNS, conditionSql, Params } from './conditions.js';
+import { CONDITION_COLUMNS, conditionSql, countedEvents, inInterval, instant, Params } from './conditions.js';
 import { SESSION_LOOKBACK_MS } from '../queries.js';
 import type {
   FunnelGroup,
@@ -12,14 +11,10 @@ import type {
   PageNavigationStats,
 } from '../queries.js';
 import type { Store } from '../ports.js';
+import { readRows as read, withConnection } from './connection.js';
 
 export type ReportMethods = Pick<Store, 'funnel' | 'pageNavigation' | 'interaction'>;
 
-const instant = (ms: number) => new DuckDBTimestampTZValue(BigInt(Math.trunc(ms)) * 1000n);
-
-/** Events that count: not test-mode, not bots, not held back (nextPage, not yet released). */
-const countedEvents = (a = '') => `${a}account_id = $account AND NOT ${a}test_mode AND NOT ${a}is_bot AND NOT ${a}held`;
-const inInterval = (a = '') => `${a}ts >= $start AND ${a}ts < $end`;
 
 /** The columns a funnel may group by; the only names that reach the SQL text from a query. */
 const GROUP_COLUMNS: Record<FunnelGroup, string> = {
@@ -38,8 +33,8 @@ const GROUP_COLUMNS: Record<FunnelGroup, string> = {
  * more than a BIGINT. The time offset from the query's first instant needs few bits, so a
  * BIGINT holds it and the rowid; the HUGEINT form is for spans or tables too large for that.
  */
-const ORDER_SCALED = `(epoch_ms(ts) - $t0) * $scale + rowid`;
-const ORDER_WIDE = `epoch_us(ts)::HUGEINT * 1099511627776 + rowid`;
+export const ORDER_SCALED = `(epoch_ms(ts) - $t0) * $scale + rowid`;
+export const ORDER_WIDE = `epoch_us(ts)::HUGEINT * 1099511627776 + rowid`;
 
 /** The BIGINT scale for rowids over a span of `spanMs`, or undefined when rowids may not fit. */
 export function rowidScale(spanMs: number, rows: number): number | undefined {
@@ -52,7 +47,7 @@ export function rowidScale(spanMs: number, rows: number): number | undefined {
  * Which funnel steps a session reached in the range, as bits: 1 product view, 2 add to
  * cart, 4 checkout, 8 purchase (one bit_or instead of four bool_or: a third less time).
  */
-const REACHED = `bit_or(CASE
+export const REACHED = `bit_or(CASE
     WHEN ts < $start THEN 0
     WHEN name = 'PRODUCT_VIEW' THEN 1
     WHEN name = 'BASKET_OPERATIONS' AND step = 'add' THEN 2
@@ -171,7 +166,23 @@ SELECT (SELECT count(*) FROM runs) AS started, (SELECT count(*) FROM visitors) A
 FROM tg, ag`;
 }
 
-const num = (v: unknown) => Number(v ?? 0);
+/** Rows in `events` (the catalog's count; rowids stay below the rows ever inserted). */
+export async function tableRows(c: DuckDBConnection): Promise<number> {
+  const r = await c.runAndReadAll(`SELECT estimated_size FROM duckdb_tables() WHERE table_name = 'events' AND schema_name = 'main'`);
+  return Number(r.getRows()[0]?.[0] ?? Number.MAX_SAFE_INTEGER);
+}
+
+/**
+ * Binds the landing order's parameters for a session pass over [from, end): `$t0` and
+ * `$scale` when the scaled form fits; answers whether it does (ORDER_SCALED, else ORDER_WIDE).
+ */
+export async function bindLandingOrder(c: DuckDBConnection, params: Params, from: number, end: number): Promise<boolean> {
+  const scale = rowidScale(end - from, await tableRows(c));
+  if (scale) Object.assign(params.values, { t0: Math.trunc(from), scale });
+  return !!scale;
+}
+
+export const num = (v: unknown) => Number(v ?? 0);
 const pairs = (v: unknown) => ((v as unknown[][] | null) ?? []).map(([n, i]) => [num(n), num(i)] as [number, number]);
 
 /**
@@ -179,23 +190,7 @@ const pairs = (v: unknown) => ((v as unknown[][] | null) ?? []).map(([n, i]) => 
  * that reports run beside each other and beside the writer.
  */
 export function createDuckDBReports(instance: DuckDBInstance): ReportMethods {
-  async function withConnection<T>(fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
-    const connection = await instance.connect();
-    try {
-      return await fn(connection);
-    } finally {
-      connection.closeSync();
-    }
-  }
-
-  const read = async (c: DuckDBConnection, sql: string, params: Params) => (await c.runAndReadAll(sql, params.values)).getRowObjectsJS();
-  const run = (sql: string, params: Params) => withConnection((c) => read(c, sql, params));
-
-  /** Rows in `events` (the catalog's count; rowids stay below the rows ever inserted). */
-  async function tableRows(c: DuckDBConnection): Promise<number> {
-    const r = await c.runAndReadAll(`SELECT estimated_size FROM duckdb_tables() WHERE table_name = 'events' AND schema_name = 'main'`);
-    return Number(r.getRows()[0]?.[0] ?? Number.MAX_SAFE_INTEGER);
-  }
+  const run = (sql: string, params: Params) => withConnection(instance, (c) => read(c, sql, params));
 
   return {
     async funnel(query: FunnelQuery): Promise<FunnelRow[]> {
@@ -209,11 +204,9 @@ export function createDuckDBReports(instance: DuckDBInstance): ReportMethods {
       if (query.country) params.values.country = query.country;
       const from = query.start - SESSION_LOOKBACK_MS;
       params.values.from = instant(from);
-      const rows = await withConnection(async (c) => {
-        const scale = rowidScale(query.end - from, await tableRows(c));
-        if (scale) Object.assign(params.values, { t0: Math.trunc(from), scale });
-        return read(c, funnelSql(query.groupBy, !!query.country, !!scale), params);
-      });
+      const rows = await withConnection(instance, async (c) =>
+        read(c, funnelSql(query.groupBy, !!query.country, await bindLandingOrder(c, params, from, query.end)), params),
+      );
       return rows.map((r) => ({
         key: (r.key as string | null) ?? null,
         clicks: num(r.clicks),

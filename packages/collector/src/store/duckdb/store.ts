@@ -1,22 +1,17 @@
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { groupCommit } from '../group-commit.js';
-import type { StateEntry, StoredEvent } from '../event.js';
-import { eventLine } from '../event-json.js';
+import { loadWrites } from '../direct-writes.js';
+import type { Write } from '../direct-writes.js';
 import type { LoadBatch, LoadResult, Store } from '../ports.js';
-import { loadBatch, PRUNE_RECENT_IDS, STAGING } from './load.js';
+import { loadBatch, PRUNE_RECENT_IDS } from './load.js';
 import { createDuckDBReports } from './reports.js';
+import { createDuckDBDashboard } from './dashboard.js';
 import { EVENT_SELECT, eventOf } from './rows.js';
 import { loadedPosition, migrate } from './schema.js';
 import { readState, STATE_STAGING } from './state.js';
-
-/** One caller's write: its events and the state that goes with them. */
-interface Write {
-  events: StoredEvent[];
-  state: StateEntry[];
-}
 
 export interface DuckDBStoreOptions {
   /** The directory that holds `cartbeacon.duckdb`. */
@@ -43,6 +38,13 @@ export interface DuckDBStoreOptions {
    * start). @defaultValue 16 MiB
    */
   idleCheckpointMinBytes?: number;
+  /**
+   * Where a load's rows and keys are written for DuckDB to read them (for the length of
+   * one load). In memory, they cost the disk nothing, so that the spool's syncs do not wait
+   * behind them; a directory that refuses them (full, read-only) gives way to the data dir.
+   * @defaultValue a new directory in /dev/shm where there is one, else the data dir
+   */
+  loadDir?: string;
 }
 
 const SELECT_EVENTS = `SELECT ${EVENT_SELECT} FROM events WHERE account_id = $account ORDER BY ts, event_id LIMIT $limit`;
@@ -79,16 +81,24 @@ export async function createDuckDBStore(options: DuckDBStoreOptions): Promise<Du
   const writer = await instance.connect();
   await writer.run(`SET GLOBAL TimeZone = 'UTC'`);
   await migrate(writer);
-  await writer.run(STAGING);
   await writer.run(STATE_STAGING);
   const reader = await instance.connect();
-  /** Where a load's rows are written for DuckDB to read them itself. */
-  const linesFile = join(options.dataDir, '.load.ndjson');
+  const onDisk = loadFiles(options.dataDir);
+  let loadDir = options.loadDir ?? memoryDir();
+  let files = loadDir ? loadFiles(loadDir) : onDisk;
 
   let pruned = 0;
   /** A load on the writer connection; the recent ids past their week are forgotten now and then. */
   async function load(batch: LoadBatch): Promise<LoadResult> {
-    const result = await loadBatch(writer, linesFile, batch);
+    let result: LoadResult;
+    try {
+      result = await loadBatch(writer, files, batch);
+    } catch (e) {
+      if (files === onDisk || !FILE_REFUSED.has((e as NodeJS.ErrnoException).code ?? '')) throw e;
+      // Nothing was committed: the same load again, its files in the data dir from now on.
+      files = onDisk;
+      result = await loadBatch(writer, files, batch);
+    }
     if (Date.now() - pruned > 3_600_000) {
       pruned = Date.now();
       // The load is committed: a failed prune must not make it look failed (it would be loaded again).
@@ -97,14 +107,6 @@ export async function createDuckDBStore(options: DuckDBStoreOptions): Promise<Du
     return result;
   }
 
-  /** Direct inserts of a group in one load; answers, per write, how many of its events were new. */
-  async function commit(writes: Write[]): Promise<number[]> {
-    const events = writes.flatMap((w) => w.events);
-    const { repeats } = await load({ lines: events.map(eventLine).join('\n'), state: writes.flatMap((w) => w.state) });
-    const repeated = new Set(repeats);
-    let at = 0;
-    return writes.map((w) => w.events.reduce((n) => n + (repeated.has(at++) ? 0 : 1), 0));
-  }
 
   // Checkpoints leave the request path: DuckDB would run one inside the COMMIT that
   // passes its WAL threshold (0.3–2 s, longer as the store grows), and every request
@@ -137,7 +139,7 @@ export async function createDuckDBStore(options: DuckDBStoreOptions): Promise<Du
     idle.unref();
   };
   const writes = groupCommit((group: Write[]) =>
-    onWriter(() => commit(group)).finally(() => {
+    onWriter(() => loadWrites(group, load)).finally(() => {
       unsaved = true;
       checkpointWhenIdle();
     }),
@@ -150,6 +152,8 @@ export async function createDuckDBStore(options: DuckDBStoreOptions): Promise<Du
     connect: () => instance.connect(),
     // The report queries (funnel, workflow sidedata).
     ...createDuckDBReports(instance),
+    // The dashboard's panels.
+    ...createDuckDBDashboard(instance),
     load(batch) {
       if (closed) return Promise.reject(new Error('the store is closed'));
       return onWriter(() => load(batch)).finally(() => {
@@ -161,8 +165,8 @@ export async function createDuckDBStore(options: DuckDBStoreOptions): Promise<Du
     insert(events, options) {
       if (closed) return Promise.reject(new Error('the store is closed'));
       const state = options?.state ?? [];
-      if (!events.length && !state.length) return Promise.resolve({ inserted: 0 });
-      return writes.add([{ events, state }]).then(([inserted]) => ({ inserted: inserted! }));
+      if (!events.length && !state.length) return Promise.resolve({ inserted: 0, repeats: [] });
+      return writes.add([{ events, state }]).then(([result]) => result!);
     },
     getState: (accountId, kind, key) => readState(reader, accountId, kind, key),
     async events(accountId, { limit = 100000 } = {}) {
@@ -185,7 +189,42 @@ export async function createDuckDBStore(options: DuckDBStoreOptions): Promise<Du
         writer.closeSync();
         reader.closeSync();
         instance.closeSync();
+        if (loadDir && !options.loadDir) rmSync(loadDir, { recursive: true, force: true });
+        loadDir = undefined;
       }
     },
   };
 }
+
+/** The files of a load in `dir`. */
+const loadFiles = (dir: string) => ({ lines: join(dir, '.load.ndjson'), keys: join(dir, '.load-keys.ndjson') });
+
+/** The errors of a load directory that cannot take its files, after which the data dir does. */
+const FILE_REFUSED = new Set(['ENOSPC', 'EACCES', 'EROFS', 'ENOENT', 'EDQUOT', 'EPERM']);
+
+const SHM = '/dev/shm';
+
+/**
+ * A new directory of this store's in memory (/dev/shm), or undefined where there is none.
+ * Its name holds the pid, so that those of processes gone (a kill -9) are removed here.
+ */
+function memoryDir(): string | undefined {
+  try {
+    for (const name of readdirSync(SHM)) {
+      const pid = Number(/^cartbeacon-load-(\d+)-/.exec(name)?.[1]);
+      if (pid && !alive(pid)) rmSync(join(SHM, name), { recursive: true, force: true });
+    }
+    return mkdtempSync(join(SHM, `cartbeacon-load-${process.pid}-`));
+  } catch {
+    return undefined;
+  }
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};

@@ -14,11 +14,17 @@ const msBetween = (start: number, end: number) => `ts_ms >= ${literal(Math.trunc
 export const between = (start: number, end: number) =>
   `${msBetween(start, end)} AND ts >= toDateTime(${literal(Math.floor(start / 1000))}) AND ts <= toDateTime(${literal(Math.ceil(end / 1000))})`;
 
+/** The rows of an account in a range, less the later copies of stored ids, and which are still held back. */
+export interface RangeRows {
+  /** `FROM event_rows WHERE` the account, the range and not a repeat. */
+  from: string;
+  /** A UInt8 over a row: held back (held, without a `released` mark). */
+  stillHeld: string;
+}
+
 /**
- * The rows of `event_rows` that count in [start, end), as the `FROM … WHERE …` of a
- * report's query — the one definition every report uses: the account's events that are
- * not test-mode, not from bots, not a later copy of a stored id (a `repeat` mark) and not
- * held back (held, without a `released` mark).
+ * The rows of `event_rows` of an account in [start, end) that are stored events (not a
+ * later copy of a stored id: a `repeat` mark), and whether each is still held back.
  *
  * The marks of the range are read first: usually there are none (a repeat is kept out as
  * it is loaded; a mark is the rare copy two collectors loaded at once, or a released held
@@ -27,24 +33,37 @@ export const between = (start: number, end: number) =>
  * 10 million events the three cost the same to within the noise
  * (bench/clickhouse/reports.mjs): the lookups are cheap, the subqueries only avoided.
  */
-export async function countedRows(db: Db, accountId: string, start: number, end: number): Promise<string> {
+export async function rangeRows(db: Db, accountId: string, start: number, end: number): Promise<RangeRows> {
   const account = quote(accountId);
   const marksOf = (kind: string) => `SELECT seq FROM ${db.table('event_marks')} WHERE account_id = ${account} AND kind = '${kind}' AND ${msBetween(start, end)}`;
   const marks = await db.query<{ kind: string; seq: string }>(
     `SELECT kind, seq FROM ${db.table('event_marks')} WHERE account_id = ${account} AND ${msBetween(start, end)} LIMIT ${INLINE_MARKS + 1}`,
   );
   let repeat: string;
-  let held: string;
+  let released: string;
   if (marks.length > INLINE_MARKS) {
     repeat = `AND seq ${db.global}NOT IN (${marksOf('repeat')})`;
-    held = `AND (held = 0 OR seq ${db.global}IN (${marksOf('released')}))`;
+    released = `seq ${db.global}IN (${marksOf('released')})`;
   } else {
     const of = (kind: string) => marks.filter((m) => m.kind === kind).map((m) => BigInt(m.seq));
-    const [repeats, released] = [of('repeat'), of('released')];
+    const [repeats, releases] = [of('repeat'), of('released')];
     repeat = repeats.length ? `AND seq NOT IN ${inList(repeats)}` : '';
-    held = released.length ? `AND (held = 0 OR seq IN ${inList(released)})` : 'AND held = 0';
+    released = releases.length ? `seq IN ${inList(releases)}` : '0';
   }
-  return `FROM ${db.table('event_rows')}
-    WHERE account_id = ${account} AND test_mode = 0 AND is_bot = 0 ${repeat} ${held}
-      AND ${between(start, end)}`;
+  return {
+    from: `FROM ${db.table('event_rows')}
+    WHERE account_id = ${account} ${repeat} AND ${between(start, end)}`,
+    stillHeld: released === '0' ? 'held' : `(held = 1 AND NOT (${released}))`,
+  };
+}
+
+/**
+ * The rows of `event_rows` that count in [start, end), as the `FROM … WHERE …` of a
+ * report's query — the one definition every report uses: the account's events that are
+ * not test-mode, not from bots, not a later copy of a stored id (a `repeat` mark) and not
+ * held back (held, without a `released` mark).
+ */
+export async function countedRows(db: Db, accountId: string, start: number, end: number): Promise<string> {
+  const { from, stillHeld } = await rangeRows(db, accountId, start, end);
+  return `${from} AND test_mode = 0 AND is_bot = 0 AND ${stillHeld === 'held' ? 'held = 0' : `NOT ${stillHeld}`}`;
 }

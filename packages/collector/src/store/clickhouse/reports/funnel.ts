@@ -5,7 +5,7 @@ import { literal, quote } from '../sql.js';
 import { countedRows } from './counted.js';
 
 /** The columns a funnel may group by, and whether they may be NULL; the only names that reach the SQL text from a query. */
-const GROUP_COLUMNS: Record<FunnelGroup, { column: string; nullable: boolean }> = {
+export const GROUP_COLUMNS: Record<FunnelGroup, { column: string; nullable: boolean }> = {
   source: { column: 'source', nullable: false },
   medium: { column: 'medium', nullable: true },
   campaign: { column: 'campaign', nullable: true },
@@ -20,11 +20,18 @@ const GROUP_COLUMNS: Record<FunnelGroup, { column: string; nullable: boolean }> 
  * goes in as a pair of whether it is NULL and its text, and comes out as NULL again (the
  * pair costs a quarter more CPU: the others go in as they are).
  */
-const landing = ({ column, nullable }: { column: string; nullable: boolean }) => {
+export const landing = ({ column, nullable }: { column: string; nullable: boolean }) => {
   if (!nullable) return `argMin(${column}, (ts_ms, seq))`;
   const first = `argMin((isNull(${column}), ifNull(${column}, '')), (ts_ms, seq))`;
   return `if(tupleElement(${first}, 1) = 1, NULL, tupleElement(${first}, 2))`;
 };
+
+/** The steps a session reached from `start` (a literal), as bits: 1 product view, 2 add to cart, 4 checkout, 8 purchase. */
+export const reached = (start: string) => `groupBitOr(multiIf(ts_ms < ${start}, 0,
+      name = 'PRODUCT_VIEW', 1,
+      name = 'BASKET_OPERATIONS' AND ifNull(step = 'add', 0), 2,
+      name = 'CHECKOUT', if(ifNull(step = 'purchase', 0), 12, 4),
+      0))`;
 
 /**
  * One pass over the range and the SESSION_LOOKBACK_MS before it: per session, its landing
@@ -45,11 +52,7 @@ SELECT group_key, count() AS clicks,
 FROM (
   SELECT ${landing(group)} AS group_key,
     ${country ? `${landing(GROUP_COLUMNS.country)} AS landing_country,` : ''}
-    groupBitOr(multiIf(ts_ms < ${start}, 0,
-      name = 'PRODUCT_VIEW', 1,
-      name = 'BASKET_OPERATIONS' AND ifNull(step = 'add', 0), 2,
-      name = 'CHECKOUT', if(ifNull(step = 'purchase', 0), 12, 4),
-      0)) AS reached
+    ${reached(start)} AS reached
   ${rows}
   GROUP BY session_id
   HAVING max(ts_ms) >= ${start}

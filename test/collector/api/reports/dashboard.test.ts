@@ -1,0 +1,9 @@
+import { afterAll } from 'vitest';
+import { sharedReportFixtures } from './fixture.js';
+import { dashboardTests } from './dashboard.cases.js';
+
+// The ClickHouse stores run the same tests in clickhouse.test.ts.
+const fixtures = sharedReportFixtures(['duckdb']);
+afterAll(() => fixtures.close(), 120_000);
+
+dashboardTests('DuckDB', () => fixtures.get('duckdb'));

@@ -29,8 +29,14 @@ describe('a ClickHouse server that goes down behind the spool', () => {
     await server.pause();
     const during = [batch(), batch()];
     for (const b of during) expect((await c.send(b)).status).toBe(200);
-    await vi.waitFor(async () => expect(await ready(c)).toBe(503), { timeout: 10_000, interval: 200 });
-    expect(c.ingest!.status().failing).toMatch(/cannot be loaded/);
+    // /readyz turns 503 as soon as the store stops answering its ping; the load's failure follows.
+    await vi.waitFor(
+      async () => {
+        expect(await ready(c)).toBe(503);
+        expect(c.ingest!.status().failing).toMatch(/cannot be loaded/);
+      },
+      { timeout: 30_000, interval: 200 },
+    );
 
     await server.resume();
     await vi.waitFor(async () => expect(await ready(c)).toBe(200), { timeout: 30_000, interval: 200 });

@@ -58,7 +58,7 @@ describe.each([
     const database = databaseName();
     const dir = tempDir();
     const first = (await openClickHouse(url, client, database)(dir.path)) as ClickHouseStore;
-    expect(await first.insert(batch(100, 'a'))).toEqual({ inserted: 100 });
+    expect(await first.insert(batch(100, 'a'))).toEqual({ inserted: 100, repeats: [] });
     expect(await first.load({ ...rows(batch(10, 'p')), state: [], position: '3:128' })).toMatchObject({ stored: 10, duplicates: 0 });
     const who = first.collector;
     await first.close();
@@ -66,7 +66,7 @@ describe.each([
     expect(store.collector).toEqual(who);
     expect(await store.loadedPosition()).toBe('3:128');
     const again = await Promise.all([store.insert(batch(100, 'a')), store.insert(batch(50, 'b'))]);
-    expect(again).toEqual([{ inserted: 0 }, { inserted: 50 }]);
+    expect(again).toEqual([{ inserted: 0, repeats: Array.from({ length: 100 }, (_, i) => i) }, { inserted: 50, repeats: [] }]);
     expect(await store.events('acct')).toHaveLength(160);
     // Its seqs go on after the ones it made before the restart.
     expect(await count(store, `SELECT count() FROM ${store.db.table('event_rows')} WHERE seq % 4096 != ${who.number}`)).toBe(0);
@@ -237,5 +237,23 @@ describe.each([
     const dir = tempDir();
     cleanup.push(() => dir.remove());
     await expect(openClickHouse(url, client, database)(dir.path)).rejects.toThrow(/schema version 99, newer than this collector's/);
+  });
+
+  it('migrates a version 1 database: the product-line columns are added, and a purchase\'s lines load into them', async () => {
+    const database = databaseName();
+    const v2 = await open(database);
+    // Version 1 as it was: event_rows without the product-line columns.
+    for (const c of ['line_products', 'line_currencies', 'line_amounts', 'line_priced']) await v2.db.command(`ALTER TABLE ${v2.db.table('event_rows')} DROP COLUMN ${c}`);
+    await v2.db.command(`TRUNCATE TABLE ${v2.db.table('cartbeacon_schema')}`);
+    await v2.db.insert(v2.db.table('cartbeacon_schema'), ['{"version":1,"at":0}']);
+    const store = await open(database);
+    expect(await count(store, `SELECT max(version) FROM ${store.db.table('cartbeacon_schema')}`)).toBe(2);
+    const data = JSON.stringify({ productList: [{ productId: 'P1', price: '2.5', quantity: 2 }] });
+    await store.insert([storedEvent('o1', { name: 'CHECKOUT', step: 'purchase', totalPrice: '5.0000', data })]);
+    const [row] = await store.db.query<Record<string, unknown>>(
+      `SELECT line_products, line_currencies, toString(line_amounts[1]) AS amount, line_priced FROM ${store.db.table('event_rows')}`,
+    );
+    expect(row).toMatchObject({ line_products: ['P1'], line_currencies: [''], line_priced: [1] });
+    expect(Number(row!.amount)).toBe(5);
   });
 });

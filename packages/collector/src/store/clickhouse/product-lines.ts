@@ -16,17 +16,27 @@ export const PRODUCT_LINE_COLUMNS_DDL = [
   'line_priced Array(UInt8)',
 ];
 
-const NUMBER = /^(-?)(\d+)(?:\.(\d+))?$/;
+const NUMBER = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
 
-/** A number's text as ten-thousandths, rounded half away from zero as DuckDB casts to DECIMAL(18,4); undefined when not a number. */
-function tenThousandths(v: unknown): bigint | undefined {
+/**
+ * A number's text (or a JSON number, as its JSON text reads) as ten-thousandths, as
+ * DuckDB casts text to DECIMAL(18,4): surrounding whitespace, a sign and an exponent
+ * taken, rounded half away from zero; undefined when not a number.
+ */
+export function tenThousandths(v: unknown): bigint | undefined {
   if (typeof v !== 'number' && typeof v !== 'string') return undefined;
   const m = NUMBER.exec(String(v).trim());
-  if (!m) return undefined;
-  const [, sign, int, frac = ''] = m;
-  let n = BigInt(int! + frac.padEnd(4, '0').slice(0, 4));
-  if (frac.length > 4 && frac[4]! >= '5') n += 1n;
-  return sign ? -n : n;
+  if (!m || !(m[2] || m[3])) return undefined;
+  const [, sign, int = '', frac = '', exp = '0'] = m;
+  // The digits, and where the point falls among them once the exponent moves it.
+  const digits = int + frac;
+  const point = int.length + Number(exp);
+  if (point > 30) return undefined;
+  const whole = point <= 0 ? '0' : digits.slice(0, point).padEnd(point, '0');
+  const rest = point < 0 ? '0'.repeat(-point) + digits : digits.slice(Math.max(point, 0));
+  let n = BigInt(whole + rest.padEnd(4, '0').slice(0, 4));
+  if (rest.length > 4 && rest[4]! >= '5') n += 1n;
+  return sign === '-' ? -n : n;
 }
 
 /** Ten-thousandths × ten-thousandths (1e-8 units) as a bare JSON number with 8 places. */

@@ -13,6 +13,9 @@
 // (ClickHouse's max_threads, @defaultValue the CPUs), BENCH_DEDUP=0 skips the dedup part.
 // Where chdb is installed (node scripts/ensure-clickhouse.mjs), the same reports are timed on
 // a current ClickHouse (26.x) in-process too, on the same rows (BENCH_CHDB=0 skips it).
+// Then the dashboard's panels (bench/dashboard.mjs's panels and ranges) over HTTP on every
+// store, taking turns, BENCH_DASHBOARD_RUNS times (3; 0 skips them), each answer compared
+// with DuckDB's.
 import { spawn } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -24,6 +27,7 @@ import { startClickHouse } from '../../scripts/clickhouse/server.mjs';
 import { CHDB_DIR, CHDB_MODULE } from '../../scripts/ensure-clickhouse.mjs';
 import { createRequire } from 'node:module';
 import { ACCOUNT, addDays, DEFAULTS, generate, localDate, median } from '../reports.mjs';
+import { PANELS, RANGES, TARGET_MS } from '../dashboard.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const DATABASE = 'bench_reports';
@@ -49,7 +53,7 @@ async function duckdbStore(events, days, log) {
  * ms), and a seq as the store makes them (receive ms, a counter within the ms, collector 1).
  */
 async function exportCsv(dir, log) {
-  const file = join(dir, 'events-clickhouse.csv');
+  const file = join(dir, 'events-clickhouse-v2.csv');
   if (existsSync(file)) return file;
   const columns = Object.values(EVENT_COLUMNS).flatMap((c) =>
     c.kind === 'ms'
@@ -61,11 +65,23 @@ async function exportCsv(dir, log) {
           : [c.name],
   );
   const seq = `(((epoch_ms(received_at) - ${EPOCH_MS})::HUGEINT * 4096 + row_number() OVER (PARTITION BY received_at ORDER BY rowid) - 1) * 4096 + 1)::UBIGINT`;
+  // A purchase's product lines as the store makes them at load (store/clickhouse/product-lines.ts),
+  // as ClickHouse array text: ids, currencies ('' for none), price × quantity, whether priced.
+  const lines = `from_json(json_extract(data, '$.productList'), '[{"productId":"VARCHAR","price":"VARCHAR","currency":"VARCHAR","quantity":"VARCHAR"}]')`;
+  const purchase = `name = 'CHECKOUT' AND step = 'purchase'`;
+  const price = (l) => `TRY_CAST(trim(${l}.price) AS DECIMAL(18,4))`;
+  const array = (item) => `CASE WHEN ${purchase} THEN '[' || coalesce(array_to_string(list_transform(list_filter(${lines}, l -> l.productId IS NOT NULL), l -> ${item}), ','), '') || ']' ELSE '[]' END`;
+  const lineColumns = [
+    array(`'''' || replace(replace(l.productId, '\\', '\\\\'), '''', '\\''') || ''''`),
+    array(`'''' || coalesce(upper(trim(l.currency)), '') || ''''`),
+    array(`coalesce(${price('l')} * coalesce(TRY_CAST(trim(l.quantity) AS DECIMAL(18,4)), 1), 0)::DECIMAL(38,8)::VARCHAR`),
+    array(`CASE WHEN ${price('l')} IS NULL THEN '0' ELSE '1' END`),
+  ];
   const store = await createDuckDBStore({ dataDir: dir, memoryLimit: '4GB' });
   const c = await store.connect();
   const t0 = performance.now();
   try {
-    await c.run(`COPY (SELECT ${columns.join(', ')}, ${seq} FROM events ORDER BY ts) TO '${file}' (HEADER false, NULLSTR '\\N')`);
+    await c.run(`COPY (SELECT ${columns.join(', ')}, ${seq}, ${lineColumns.join(', ')} FROM events ORDER BY ts) TO '${file}' (HEADER false, NULLSTR '\\N')`);
   } finally {
     c.closeSync();
     await store.close();
@@ -127,7 +143,7 @@ async function chdbStore(csv, columns, log) {
 
 /** A collector app on `store`, on a loopback port; its base URL and close(). */
 async function serve(store) {
-  const app = createApp({ config: { accounts: [ACCOUNT] }, store, logger: createLogger('silent') });
+  const app = createApp({ config: { accounts: [ACCOUNT] }, store, logger: createLogger('silent'), sessionSecret: 'bench' });
   const server = createServer(app.callback());
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   return {
@@ -146,6 +162,47 @@ async function timeTurns(n, warmup, fns) {
       if (i >= warmup) out[k].times.push(ms(t0));
     }
   return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, { medianMs: median(v.times), runsMs: v.times.map(Math.round), last: v.last }]));
+}
+
+/**
+ * Every dashboard panel for each range on each app (signed in as the page is), the stores
+ * taking turns; each store's median per panel and range, and whether every answer but the
+ * time-dependent realtime one equals the first store's (DuckDB's).
+ */
+async function timeDashboard(apps, runs, warmup) {
+  const cookies = await Promise.all(
+    apps.map(async (app) => {
+      const res = await fetch(`${app.base}/dashboard/sign-in`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ token: ACCOUNT.reportToken }),
+        redirect: 'manual',
+      });
+      return res.headers.get('set-cookie').split(';')[0];
+    }),
+  );
+  const out = {};
+  let same = true;
+  for (const range of RANGES) {
+    out[range] = {};
+    for (const panel of PANELS) {
+      const fns = Object.fromEntries(
+        apps.map((app, i) => [
+          i,
+          async () => {
+            const res = await fetch(`${app.base}/dashboard/api/${panel}?date_range=${range}`, { headers: { cookie: cookies[i] } });
+            const body = await res.json();
+            if (res.status !== 200) throw new Error(`${panel} ${range}: ${res.status} ${JSON.stringify(body)}`);
+            return body;
+          },
+        ]),
+      );
+      const t = await timeTurns(runs, warmup, fns);
+      if (panel !== 'realtime') for (const i of Object.keys(t).slice(1)) same &&= JSON.stringify(t[i].last) === JSON.stringify(t[0].last);
+      out[range][panel] = Object.values(t).map((x) => Math.round(x.medianMs));
+    }
+  }
+  return { medianMs: out, same };
 }
 
 /**
@@ -297,6 +354,8 @@ export async function measureClickHouseReports(options = {}) {
     const start = Date.parse(new Date(`${range.first}T00:00:00Z`).toISOString()) - offsetMs(range.first);
     const end = Date.parse(`${addDays(range.last, 1)}T00:00:00Z`) - offsetMs(addDays(range.last, 1));
     const dedup = process.env.BENCH_DEDUP === '0' ? undefined : await dedupCosts(server, { from: start - 86_400_000, start, end }, o.runs, log);
+    const dashboardRuns = Number(process.env.BENCH_DASHBOARD_RUNS ?? 3);
+    const dashboard = dashboardRuns > 0 ? await timeDashboard(apps, dashboardRuns, 1) : undefined;
 
     return {
       machine: { cpus: availableParallelism(), node: process.version, loadavg1AtStart: +loadAtStart.toFixed(2), clickhouseThreads: threads },
@@ -308,6 +367,7 @@ export async function measureClickHouseReports(options = {}) {
       ...(chdb ? { chdbVersion: chdb.version } : {}),
       same,
       dedup,
+      ...(dashboard ? { dashboard } : {}),
       loadavg1AtEnd: +loadavg()[0].toFixed(2),
     };
   } finally {
@@ -345,6 +405,14 @@ export function describeClickHouseReports(r) {
           ...Object.entries(r.dedup).map(([k, v]) => `  ${k.padEnd(24)} ${String(v.medianMs).padStart(6)} / ${String(Math.round(v.cpuMs)).padStart(6)} ms, ${v.readRows} rows, ${v.same ? 'same' : 'DIFFERENT'}`),
         ]
       : []),
+    ...(r.dashboard
+      ? [
+          `dashboard panels, median of ${process.env.BENCH_DASHBOARD_RUNS ?? 3} runs (ms): DuckDB / ClickHouse ${r.clickhouse.version}${r.chdbVersion ? ` / ClickHouse ${r.chdbVersion} in-process` : ''}; target ≤ ${TARGET_MS} ms`,
+          `${'panel'.padEnd(12)}${RANGES.map((x) => x.padEnd(22)).join('')}`,
+          ...PANELS.map((p) => `${p.padEnd(12)}${RANGES.map((x) => r.dashboard.medianMs[x][p].join(' / ').padEnd(22)).join('')}`),
+          `same answers as DuckDB (realtime aside, it moves): ${r.dashboard.same ? 'yes' : 'NO'}`,
+        ]
+      : []),
   ].join('\n');
 }
 
@@ -352,7 +420,7 @@ export async function main() {
   const r = await measureClickHouseReports();
   console.log(describeClickHouseReports(r));
   if (process.argv.includes('--json')) console.log(JSON.stringify(r, null, 2));
-  if (!r.same.funnel || !r.same.sidedata) process.exitCode = 1;
+  if (!r.same.funnel || !r.same.sidedata || r.dashboard?.same === false) process.exitCode = 1;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await main();

@@ -7,7 +7,9 @@ import { databaseName } from '../../helpers/stores.js';
 import { startCluster } from '../../../scripts/clickhouse/server.mjs';
 import { ACCOUNT_GOALS, FROM, PURCHASE, SHOP, TO, TZ, WORKFLOWS } from '../api/reports/fixture.js';
 import { countedEvents, expectedFunnel, expectedInteraction, expectedPageNavigation } from '../api/reports/model.js';
-import type { ModelEvent } from '../api/reports/model.js';
+import type { LeftOut, ModelEvent } from '../api/reports/model.js';
+import { expectedAcquisition, expectedExcluded, expectedHeatmap, expectedPages, expectedProducts, expectedTimeSeries, expectedTotals } from '../api/reports/dashboard-model.js';
+import { signIn } from '../api/reports/dashboard.cases.js';
 import { generateTraffic } from '../api/reports/generate-traffic.js';
 import type { Delivery } from '../api/reports/generate-traffic.js';
 
@@ -25,6 +27,7 @@ describe('a ClickHouse cluster of two shards fed by two collectors', () => {
   let cluster: Awaited<ReturnType<typeof startCluster>>;
   let cs: TestCollector<ClickHouseStore>[] = [];
   let shop: ModelEvent[];
+  let shopLeft: LeftOut[];
   let stored: number;
   const database = databaseName('cluster');
   const sent = { toBoth: 0, toTheOther: 0 };
@@ -62,6 +65,7 @@ describe('a ClickHouse cluster of two shards fed by two collectors', () => {
     await Promise.all(cs.map((c) => c.ingest!.drain()));
     const model = countedEvents(received, SHOP.currency);
     shop = model.events;
+    shopLeft = model.left;
     stored = model.stats.stored;
   }, 300_000);
   afterAll(async () => {
@@ -121,6 +125,34 @@ describe('a ClickHouse cluster of two shards fed by two collectors', () => {
       expect(await post(c, path(SHOP.id), { interval })).toEqual(all);
       expect(await post(c, path(WORKFLOWS.productPages.id), { interval })).toEqual(products);
       expect(await post(c, path(WORKFLOWS.chat.id), { interval })).toEqual(chat);
+    }
+  });
+
+  it('answers the dashboard\'s panels on both collectors as the independent calculation', async () => {
+    const range = '20251020,20251102';
+    const when = { firstDay: '2025-10-20', lastDay: '2025-11-02', timeZone: TZ };
+    const acquisition = expectedAcquisition(shop, { ...when, limit: 10, currency: 'EUR' });
+    for (const c of cs) {
+      const cookie = await signIn(c.url, SHOP.reportToken);
+      const panel = async (name: string) => {
+        const body = await (await fetch(`${c.url}/dashboard/api/${name}?date_range=${range}`, { headers: { cookie } })).json();
+        expect(body.status, JSON.stringify(body)).toBe('ok');
+        return body;
+      };
+      const table = async (name: string) => {
+        const { fields, data } = await panel(name);
+        return { fields, data };
+      };
+      expect((await panel('summary')).current).toEqual(expectedTotals(shop, when));
+      const series = await panel('timeseries');
+      expect({ bucket: series.bucket, fields: series.fields, data: series.data }).toEqual(expectedTimeSeries(shop, { ...when, now: Date.now(), currency: 'EUR' }));
+      expect(await table('heatmap')).toEqual(expectedHeatmap(shop, when, TZ));
+      expect(await table('pages')).toEqual(expectedPages(shop, when, 10));
+      expect(await table('products')).toEqual(expectedProducts(shop, when, 10, 'EUR'));
+      expect(await table('sources')).toEqual(acquisition.sources);
+      expect(await table('campaigns')).toEqual(acquisition.campaigns);
+      expect((await panel('stages')).data).toEqual(acquisition.stages);
+      expect((await panel('excluded')).data).toEqual(expectedExcluded(shopLeft, when));
     }
   });
 });

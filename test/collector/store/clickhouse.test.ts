@@ -239,6 +239,13 @@ describe.each([
     await expect(openClickHouse(url, client, database)(dir.path)).rejects.toThrow(/schema version 99, newer than this collector's/);
   });
 
+  it('loads a batch of 20 000 rows, and finds all of them repeated in the next (its id lists are long queries)', async () => {
+    const store = await open(databaseName());
+    const events = batch(20_000, 'big');
+    expect(await store.load({ ...rows(events), state: [] })).toMatchObject({ stored: 20_000, duplicates: 0 });
+    expect(await store.load({ ...rows(events), state: [] })).toMatchObject({ stored: 0, duplicates: 20_000 });
+  }, 120_000);
+
   it('migrates a version 1 database: the product-line columns are added, and a purchase\'s lines load into them', async () => {
     const database = databaseName();
     const v2 = await open(database);

@@ -65,10 +65,17 @@ const wrap = (what: string) => (e: unknown) => {
 };
 
 /**
- * Queries carry IN lists of a batch's ids, well over the default 256 KiB of SQL; UInt64s
- * (seqs) are read as strings, exactly (the default in 18.16, no longer in current releases).
+ * Queries carry IN lists of a batch's ids, well over the default 256 KiB of SQL and the
+ * default 50 000 elements of a query's syntax tree (a loader's batch of 20 000 rows is a
+ * list of ~100 000: refused, the load failed on every try); UInt64s (seqs) are read as
+ * strings, exactly (the default in 18.16, no longer in current releases).
  */
-const QUERY_SETTINGS: ClickHouseSettings = { max_query_size: String(64 * 2 ** 20), output_format_json_quote_64bit_integers: 1 } as ClickHouseSettings;
+const QUERY_SETTINGS: ClickHouseSettings = {
+  max_query_size: String(64 * 2 ** 20),
+  max_ast_elements: String(20_000_000),
+  max_expanded_ast_elements: String(20_000_000),
+  output_format_json_quote_64bit_integers: 1,
+} as ClickHouseSettings;
 
 /** A Db over the official client (HTTP, or the given client). */
 export function openDb(options: ClickHouseConnectionOptions): Db {

@@ -17,6 +17,9 @@
 // BENCH_MEMORY_LIMIT (the collector's CARTBEACON_MEMORY_LIMIT); BENCH_MALLOC_ARENA_MAX (its MALLOC_ARENA_MAX, '2' unless set); BENCH_COLLECTOR_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof");
 // BENCH_COLLECTOR_CLI (another build's bin/cartbeacon.js, to try a change in a scratch
 // copy); BENCH_VERBOSE=1 passes the collector's stderr through.
+// CARTBEACON_STORAGE=clickhouse measures into ClickHouse: a local server started here
+// (Debian's 18.16, scripts/clickhouse/server.mjs), or the one CARTBEACON_CLICKHOUSE_URL
+// names; its CPU per request and peak RSS are given beside the collector's.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -24,6 +27,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { ensureWrk, WRK } from './ensure-wrk.mjs';
+import { startClickHouse } from '../scripts/clickhouse/server.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const LUA = fileURLToPath(new URL('./ingest/events.lua', import.meta.url));
@@ -65,7 +69,25 @@ export const DEFAULTS = {
   memoryLimit: process.env.BENCH_MEMORY_LIMIT || undefined,
   /** The collector's MALLOC_ARENA_MAX. @defaultValue '2', as the deployment docs set it */
   mallocArenaMax: process.env.BENCH_MALLOC_ARENA_MAX ?? '2',
+  /** The store: CARTBEACON_STORAGE. @defaultValue 'duckdb' */
+  storage: process.env.CARTBEACON_STORAGE === 'clickhouse' ? 'clickhouse' : 'duckdb',
 };
+
+/** A ClickHouse server for the collector: CARTBEACON_CLICKHOUSE_URL's, or a local one started for the run. */
+async function clickhouseFor(log) {
+  const database = `bench_ingest_${Date.now()}`;
+  if (process.env.CARTBEACON_CLICKHOUSE_URL) return { url: process.env.CARTBEACON_CLICKHOUSE_URL, database, pid: () => undefined, stop: async () => {} };
+  const server = await startClickHouse();
+  log(`ingest: a local ClickHouse server on ${server.url}`);
+  return { ...server, database };
+}
+
+/** Counts what a ClickHouse database's `events` holds (one row per stored event). */
+async function countStoredClickHouse({ url, database }) {
+  const res = await fetch(url, { method: 'POST', body: `SELECT count(), uniqExact(event_id) FROM ${database}.events FORMAT TSV` });
+  const [events, ids] = (await res.text()).trim().split('\t').map(Number);
+  return { events, distinctIds: ids };
+}
 
 /** The data dir of a kept store of `events` generated events (bench/reports.mjs's traffic), made if missing. */
 async function keptStore(events, log) {
@@ -239,8 +261,10 @@ export async function measureIngest(options = {}) {
   const configFile = join(dir, 'config.json');
   // With BENCH_STORE_EVENTS, into a store that holds that many events already, made once
   // and kept in .bench-data (the collector's memory must not grow with it).
+  if (settings.storeEvents && settings.storage === 'clickhouse') throw new Error('ingest: BENCH_STORE_EVENTS is for DuckDB only');
   const dataDir = settings.storeEvents ? await keptStore(settings.storeEvents, log) : join(dir, 'data');
   const before = settings.storeEvents ? await countStored(dataDir) : { events: 0, distinctIds: 0 };
+  const clickhouse = settings.storage === 'clickhouse' ? await clickhouseFor(log) : undefined;
   writeFileSync(configFile, JSON.stringify({ accounts: [ACCOUNT] }));
   let bare, collector;
   try {
@@ -264,6 +288,9 @@ export async function measureIngest(options = {}) {
         // As docs/deployment.md runs it: two malloc arenas instead of eight per core keep
         // DuckDB's and the loader thread's freed memory from piling up (BENCH_MALLOC_ARENA_MAX='' for glibc's default).
         ...(settings.mallocArenaMax ? { MALLOC_ARENA_MAX: settings.mallocArenaMax } : {}),
+        ...(clickhouse
+          ? { CARTBEACON_STORAGE: 'clickhouse', CARTBEACON_CLICKHOUSE_URL: clickhouse.url, CARTBEACON_CLICKHOUSE_DATABASE: clickhouse.database }
+          : {}),
       },
       /collector on (http:\/\/\S+)/,
     );
@@ -273,6 +300,7 @@ export async function measureIngest(options = {}) {
       await sleep(100);
     }
 
+    const clickhouseCpuAtStart = clickhouse?.pid() ? cpuSeconds(clickhouse.pid()) : 0;
     // Each wrk run gets its own run number, which the Lua script puts in every event id.
     let run = 0;
     const load = (server, seconds) =>
@@ -296,9 +324,14 @@ export async function measureIngest(options = {}) {
 
     const counters = await settledCounters(collector.url);
     const hwmMB = statusMB(collector.child.pid, 'VmHWM');
+    // ClickHouse's own work for what the collector loaded (over the whole run, warm-up included).
+    const chPid = clickhouse?.pid();
+    const clickhouseFigures = chPid
+      ? { cpuUsPerRequest: ((cpuSeconds(chPid) - clickhouseCpuAtStart) / counters.answered200) * 1e6, peakRssMB: statusMB(chPid, 'VmHWM') }
+      : undefined;
     const exitCode = await stopProcess(collector.child);
     if (exitCode !== 0) throw new Error(`the collector exited with ${exitCode} on SIGTERM:\n${collector.stderr()}`);
-    const after = await countStored(dataDir);
+    const after = clickhouse ? await countStoredClickHouse(clickhouse) : await countStored(dataDir);
     const stored = { events: after.events - before.events, distinctIds: after.distinctIds - before.distinctIds, total: after.events };
 
     const runs = [warmup.collector, ...rounds.map((r) => r.collector)];
@@ -350,6 +383,8 @@ export async function measureIngest(options = {}) {
       collectorCpuUsPerRequest: median(rounds.map((r) => r.collector.serverCpuUsPerRequest)),
       peakRssMB,
       bareRssMB: statusMB(bare.child.pid, 'VmHWM'),
+      storage: settings.storage,
+      ...(clickhouseFigures ? { clickhouse: clickhouseFigures } : {}),
       durability,
       met: {
         ratio: ratio >= TARGETS.ratio,
@@ -361,6 +396,7 @@ export async function measureIngest(options = {}) {
   } finally {
     if (bare) await stopProcess(bare.child);
     if (collector) await stopProcess(collector.child);
+    await clickhouse?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -393,7 +429,10 @@ export function describeIngest(r) {
       `${f(r.collectorCpuUsPerRequest)} µs CPU per request, peak RSS ${f(r.peakRssMB)} MB`,
     `ratio ${f(r.ratio, 3)} (rounds ${r.rounds.map((x) => f(x.ratio, 3)).join(', ')}; target ≥ ${TARGETS.ratio}: ${mark(r.met.ratio)}), ` +
       `p99 ≤ ${TARGETS.p99Ms} ms: ${mark(r.met.p99)}, RSS ≤ ${TARGETS.rssMB} MB: ${mark(r.met.rss)}`,
-    `durability: ${d.stored} events in the DuckDB file, 10 × ${d.collectorAnswered200} answers of 200 = ${10 * d.collectorAnswered200} ` +
+    ...(r.clickhouse
+      ? [`clickhouse server: ${f(r.clickhouse.cpuUsPerRequest)} µs CPU per request loaded, peak RSS ${f(r.clickhouse.peakRssMB)} MB`]
+      : []),
+    `durability: ${d.stored} events in ${r.storage === 'clickhouse' ? 'ClickHouse (events)' : 'the DuckDB file'}, 10 × ${d.collectorAnswered200} answers of 200 = ${10 * d.collectorAnswered200} ` +
       `(${d.distinctIds} distinct ids; wrk read ${d.wrkReceived2xx} of them; non-200 answers ${d.wrkNot2xx}, socket errors ${d.wrkSocketErrors}): ` +
       (d.ok ? 'ok' : 'FAILED'),
   ].join('\n');

@@ -15,6 +15,8 @@
 // memory_limit, as CARTBEACON_MEMORY_LIMIT does for the collector.
 //
 // Usage: node bench/reports.mjs [--json]   (needs packages/collector/dist: npm run build)
+// CARTBEACON_STORAGE=clickhouse runs bench/clickhouse/reports.mjs instead: the same reports
+// over the same generated events on ClickHouse, beside DuckDB.
 import { createServer } from 'node:http';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -58,8 +60,8 @@ export const median = (xs) => {
 const ms = (t0) => performance.now() - t0;
 
 /** YYYY-MM-DD of an instant in a zone. */
-const localDate = (t, timeZone) => new Intl.DateTimeFormat('en-CA', { timeZone }).format(t);
-const addDays = (date, n) => new Date(Date.parse(`${date}T12:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+export const localDate = (t, timeZone) => new Intl.DateTimeFormat('en-CA', { timeZone }).format(t);
+export const addDays = (date, n) => new Date(Date.parse(`${date}T12:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 /** The minute of the day below which a share b/1000 of the sessions start (the inverse of HOURS' distribution). */
 function minuteQuantiles() {
@@ -392,7 +394,10 @@ export function describeReports(r) {
   ].join('\n');
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+if (process.argv[1] === fileURLToPath(import.meta.url) && process.env.CARTBEACON_STORAGE === 'clickhouse') {
+  // Not awaited: that module imports this one, which must finish evaluating first.
+  import('./clickhouse/reports.mjs').then((m) => m.main());
+} else if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const r = await measureReports();
   console.log(describeReports(r));
   if (process.argv.includes('--json')) console.log(JSON.stringify(r, null, 2));

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp, createDuckDBStore, createLogger, createMetrics, openSpooledIngest } from '@cartbeacon/collector';
-import type { AccountConfig, AppOptions, CollectorApp, ConfigFile, DuckDBStore, Ingest, StoredEvent } from '@cartbeacon/collector';
+import type { AccountConfig, AppOptions, CollectorApp, ConfigFile, DuckDBStore, Ingest, Store, StoredEvent } from '@cartbeacon/collector';
 
 export const ACCOUNT: AccountConfig = {
   id: '3f0c5a52-8d0e-4c5b-9a51-0f7c1f0e9b11',
@@ -17,9 +17,9 @@ export const ACCOUNT: AccountConfig = {
   currency: 'EUR',
 };
 
-export interface TestCollector {
+export interface TestCollector<S extends Store = DuckDBStore> {
   app: CollectorApp;
-  store: DuckDBStore;
+  store: S;
   /** The spool in front of the store, when started with one. */
   ingest?: Ingest;
   /** http://127.0.0.1:<port> serving app.callback() */
@@ -37,27 +37,38 @@ export function tempDir(prefix = 'cartbeacon-test-'): { path: string; remove(): 
 }
 
 /** The spool in front of the store, as a server has it (`<data dir>/spool`). */
-export interface SpoolSetup {
+export interface SpoolSetup<S extends Store = DuckDBStore> {
   dir?: string;
   maxBytes?: number;
   loadIntervalMs?: number;
   /** What the loader sees of the store (to make it fail or slow). @defaultValue the store */
-  loadVia?: (store: DuckDBStore) => DuckDBStore;
+  loadVia?: (store: S) => S;
 }
 
+/** Opens the store of a test collector in its data dir. @defaultValue a DuckDB store (one thread, 256MB) */
+export type OpenStore<S extends Store = DuckDBStore> = (dataDir: string) => Promise<S>;
+
+const openDuckDB: OpenStore = (dataDir) => createDuckDBStore({ dataDir, threads: 1, memoryLimit: '256MB' });
+
+/** More of a test collector's parts: createApp's options (rate limits, off unless given, …) and the store. */
+export type CollectorOptions<S extends Store = DuckDBStore> = Partial<Pick<AppOptions, 'rateLimits' | 'clientIpHeader' | 'logger' | 'demoAccountId'>> & {
+  /** @defaultValue a DuckDB store */
+  openStore?: OpenStore<S>;
+};
+
 /**
- * The real collector app over a real DuckDB file, served on a loopback port; with `spool`,
- * behind a real spool as `cartbeacon serve` runs it (`ingest`), else writing to the store;
- * `options` are more of createApp's (rate limits, off unless given, …).
+ * The real collector app over a real store (a DuckDB file unless `options.openStore` makes
+ * another), served on a loopback port; with `spool`, behind a real spool as
+ * `cartbeacon serve` runs it (`ingest`), else writing to the store.
  */
-export async function startCollector(
+export async function startCollector<S extends Store = DuckDBStore>(
   config: Partial<ConfigFile> = {},
   dataDir?: string,
-  spool?: SpoolSetup,
-  options: Partial<Pick<AppOptions, 'rateLimits' | 'clientIpHeader' | 'logger' | 'demoAccountId'>> = {},
-): Promise<TestCollector> {
+  spool?: SpoolSetup<S>,
+  { openStore = openDuckDB as unknown as OpenStore<S>, ...options }: CollectorOptions<S> = {},
+): Promise<TestCollector<S>> {
   const dir = dataDir ? { path: dataDir, remove() {} } : tempDir();
-  const store = await createDuckDBStore({ dataDir: dir.path, threads: 1, memoryLimit: '256MB' });
+  const store = await openStore(dir.path);
   const logger = options.logger ?? createLogger('silent');
   const metrics = createMetrics();
   const ingest = spool

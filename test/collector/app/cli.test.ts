@@ -45,6 +45,13 @@ describe('cartbeacon serve', () => {
     expect(p.stderr().trim().split('\n')).toEqual([expect.stringMatching(/^cartbeacon: .*accounts\[0\]\.timezone "Nowhere\/Land"/)]);
   });
 
+  it('stops with one line naming CARTBEACON_CLICKHOUSE_URL when ClickHouse does not answer', async () => {
+    const s = setup();
+    const p = s.run(['serve'], { CARTBEACON_STORAGE: 'clickhouse', CARTBEACON_CLICKHOUSE_URL: 'http://127.0.0.1:9' });
+    expect(await p.exited).toBe(1);
+    expect(p.stderr().trim().split('\n')).toEqual([expect.stringMatching(/^cartbeacon: CARTBEACON_CLICKHOUSE_URL "http:\/\/127.0.0.1:9" \(database cartbeacon\): ClickHouse cannot be used: .*ECONNREFUSED/)]);
+  });
+
   it('stops on an unknown option and prints usage for no command', async () => {
     const s = setup();
     const bad = s.run(['serve', '--colour']);

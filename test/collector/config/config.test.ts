@@ -53,6 +53,27 @@ describe('loadSettings', () => {
     expect(s.config).toEqual({ accounts: [ACCOUNT], countryHeader: 'cf-ipcountry' });
   });
 
+  it('reads the ClickHouse settings, with their defaults, when the storage is clickhouse', () => {
+    const env = withConfig({ accounts: [ACCOUNT] });
+    expect(loadSettings(env).clickhouse).toBeUndefined();
+    expect(loadSettings({ ...env, CARTBEACON_STORAGE: 'clickhouse' }).clickhouse).toEqual({
+      url: 'http://127.0.0.1:8123',
+      database: 'cartbeacon',
+      username: 'default',
+      password: '',
+    });
+    const s = loadSettings({
+      ...env,
+      CARTBEACON_STORAGE: 'clickhouse',
+      CARTBEACON_CLICKHOUSE_URL: 'https://ch.internal:8443',
+      CARTBEACON_CLICKHOUSE_DATABASE: 'shop_events',
+      CARTBEACON_CLICKHOUSE_USER: 'cartbeacon',
+      CARTBEACON_CLICKHOUSE_PASSWORD: 's3cret',
+      CARTBEACON_CLICKHOUSE_CLUSTER: 'events_cluster',
+    });
+    expect(s.clickhouse).toEqual({ url: 'https://ch.internal:8443', database: 'shop_events', username: 'cartbeacon', password: 's3cret', cluster: 'events_cluster' });
+  });
+
   it('reads the limits and timeouts, with the documented defaults', () => {
     const env = withConfig({ accounts: [ACCOUNT] });
     expect(loadSettings(env)).toMatchObject({
@@ -90,6 +111,9 @@ describe('loadSettings', () => {
     [{ PORT: '70000' }, /^PORT/],
     [{ CARTBEACON_STORAGE: 'mysql' }, /^CARTBEACON_STORAGE "mysql" must be "duckdb" or "clickhouse"/],
     [{ CARTBEACON_CLICKHOUSE_URL: 'ftp://x' }, /^CARTBEACON_CLICKHOUSE_URL/],
+    [{ CARTBEACON_CLICKHOUSE_DATABASE: 'shop-events' }, /^CARTBEACON_CLICKHOUSE_DATABASE "shop-events" is not a plain database name/],
+    [{ CARTBEACON_CLICKHOUSE_DATABASE: 'x; DROP DATABASE y' }, /^CARTBEACON_CLICKHOUSE_DATABASE/],
+    [{ CARTBEACON_CLICKHOUSE_CLUSTER: "c' OR 1" }, /^CARTBEACON_CLICKHOUSE_CLUSTER "c' OR 1" is not a plain cluster name/],
     [{ CARTBEACON_MEMORY_LIMIT: 'lots' }, /^CARTBEACON_MEMORY_LIMIT "lots" is not a size such as "512MB" or "4GB"/],
     [{ CARTBEACON_MEMORY_LIMIT: '512' }, /^CARTBEACON_MEMORY_LIMIT "512"/],
     [{ CARTBEACON_CONFIG: '/nonexistent/cartbeacon.json' }, /^CARTBEACON_CONFIG: cannot read \/nonexistent\/cartbeacon.json: ENOENT/],

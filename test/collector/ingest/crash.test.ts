@@ -1,16 +1,17 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { ACCOUNT, tempDir } from '../../helpers/collector.js';
 import { collectorUrl, runCli } from '../../helpers/process.js';
 import type { CollectorProcess } from '../../helpers/process.js';
+import { clickhouseServer, databaseName } from '../../helpers/stores.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => cleanups.splice(0).forEach((f) => f()));
 
-/** Each stored event id and how many rows it has. */
-async function storedIds(dataDir: string): Promise<Map<string, number>> {
+/** Each stored event id in the DuckDB file and how many rows it has. */
+async function duckdbIds(dataDir: string): Promise<Map<string, number>> {
   const db = await DuckDBInstance.create(join(dataDir, 'cartbeacon.duckdb'));
   const c = await db.connect();
   try {
@@ -22,7 +23,38 @@ async function storedIds(dataDir: string): Promise<Map<string, number>> {
   }
 }
 
-describe('kill -9 of the collector under load', () => {
+/** Each event id of a ClickHouse database's `events` (one row per stored event, as users read it) and how many rows it has. */
+async function clickhouseIds(url: string, database: string): Promise<Map<string, number>> {
+  const res = await fetch(url, { method: 'POST', body: `SELECT event_id, count() FROM ${database}.events GROUP BY event_id FORMAT TSV` });
+  const text = (await res.text()).trim();
+  expect(res.status, text).toBe(200);
+  return new Map(text ? text.split('\n').map((l) => l.split('\t')).map(([id, n]) => [id!, Number(n)]) : []);
+}
+
+interface Storage {
+  env(): Record<string, string>;
+  storedIds(dataDir: string): Promise<Map<string, number>>;
+}
+
+let clickhouse: { url: string; stop(): Promise<void> } | undefined;
+const database = databaseName('crash');
+const STORAGES: [string, Storage][] = [
+  ['DuckDB', { env: () => ({}), storedIds: duckdbIds }],
+  [
+    'a ClickHouse 18.16 server',
+    {
+      env: () => ({ CARTBEACON_STORAGE: 'clickhouse', CARTBEACON_CLICKHOUSE_URL: clickhouse!.url, CARTBEACON_CLICKHOUSE_DATABASE: database }),
+      storedIds: () => clickhouseIds(clickhouse!.url, database),
+    },
+  ],
+];
+
+describe.each(STORAGES)('kill -9 of the collector under load, on %s', (label, storage) => {
+  beforeAll(async () => {
+    if (label.includes('ClickHouse')) clickhouse = await clickhouseServer();
+  }, 60_000);
+  afterAll(() => clickhouse?.stop(), 30_000);
+
   it('keeps every acknowledged event, each once, across the crash and a restart', async () => {
     const d = tempDir();
     const file = join(d.path, 'cartbeacon.json');
@@ -30,7 +62,7 @@ describe('kill -9 of the collector under load', () => {
     const procs: CollectorProcess[] = [];
     cleanups.push(() => (procs.forEach((p) => p.child.kill('SIGKILL')), d.remove()));
     // Rate limits off: the load is one client's, as much as it can send.
-    const env = { CARTBEACON_CONFIG: file, CARTBEACON_DATA_DIR: join(d.path, 'data'), PORT: '0', HOST: '127.0.0.1', CARTBEACON_RATE_LIMIT_CLIENT: '0', CARTBEACON_RATE_LIMIT_KEY: '0' };
+    const env = { CARTBEACON_CONFIG: file, CARTBEACON_DATA_DIR: join(d.path, 'data'), PORT: '0', HOST: '127.0.0.1', CARTBEACON_RATE_LIMIT_CLIENT: '0', CARTBEACON_RATE_LIMIT_KEY: '0', ...storage.env() };
     const run = () => {
       const p = runCli(['serve'], env);
       procs.push(p);
@@ -76,7 +108,7 @@ describe('kill -9 of the collector under load', () => {
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
 
-    const stored = await storedIds(join(d.path, 'data'));
+    const stored = await storage.storedIds(join(d.path, 'data'));
     const lost = acked.filter((id) => !stored.has(id));
     const doubled = [...stored].filter(([, count]) => count > 1);
     expect(lost).toEqual([]);

@@ -48,6 +48,20 @@ export interface ConfigFile {
 
 export type Storage = 'duckdb' | 'clickhouse';
 
+/** The ClickHouse server or cluster of the store. */
+export interface ClickHouseSettings {
+  /** CARTBEACON_CLICKHOUSE_URL @defaultValue 'http://127.0.0.1:8123' */
+  url: string;
+  /** CARTBEACON_CLICKHOUSE_DATABASE @defaultValue 'cartbeacon' */
+  database: string;
+  /** CARTBEACON_CLICKHOUSE_USER @defaultValue 'default' */
+  username: string;
+  /** CARTBEACON_CLICKHOUSE_PASSWORD @defaultValue '' */
+  password: string;
+  /** CARTBEACON_CLICKHOUSE_CLUSTER: a cluster of the server's remote_servers; unset, one server. */
+  cluster?: string;
+}
+
 /** Everything the collector runs with, validated and frozen at start. */
 export interface Settings {
   port: number;
@@ -55,6 +69,8 @@ export interface Settings {
   dataDir: string;
   storage: Storage;
   clickhouseUrl?: string;
+  /** Where the ClickHouse store lives (CARTBEACON_CLICKHOUSE_*), when `storage` is clickhouse. */
+  clickhouse?: ClickHouseSettings;
   /** DuckDB's memory_limit (CARTBEACON_MEMORY_LIMIT); unset: DuckDB's own, 80 % of RAM. */
   memoryLimit?: string;
   /** Past this many bytes not yet loaded into the store, ingest answers 503 (CARTBEACON_SPOOL_MAX, 1GB). */
@@ -268,6 +284,15 @@ export function loadSettings(env: Env = process.env as Env): Readonly<Settings> 
     dataDir,
     storage,
     clickhouseUrl,
+    ...(storage === 'clickhouse' && {
+      clickhouse: {
+        url: clickhouseUrl!,
+        database: e.CARTBEACON_CLICKHOUSE_DATABASE,
+        username: e.CARTBEACON_CLICKHOUSE_USER,
+        password: e.CARTBEACON_CLICKHOUSE_PASSWORD ?? '',
+        ...(e.CARTBEACON_CLICKHOUSE_CLUSTER ? { cluster: e.CARTBEACON_CLICKHOUSE_CLUSTER } : {}),
+      },
+    }),
     memoryLimit,
     spoolMaxBytes: sizeBytes(e.CARTBEACON_SPOOL_MAX),
     server: Object.freeze({

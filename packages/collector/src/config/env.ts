@@ -22,6 +22,19 @@ export const ENV_SCHEMA = {
     CARTBEACON_CONFIG: { type: 'string', description: 'is not a file name' },
     CARTBEACON_STORAGE: { enum: ['duckdb', 'clickhouse'], default: 'duckdb', description: 'must be "duckdb" or "clickhouse"' },
     CARTBEACON_CLICKHOUSE_URL: { type: 'string', pattern: '^[Hh][Tt][Tt][Pp][Ss]?://[^/?#]+', description: 'is not an http(s) URL' },
+    CARTBEACON_CLICKHOUSE_DATABASE: {
+      type: 'string',
+      pattern: '^[A-Za-z_][A-Za-z0-9_]*$',
+      default: 'cartbeacon',
+      description: 'is not a plain database name (letters, digits and _)',
+    },
+    CARTBEACON_CLICKHOUSE_USER: { type: 'string', default: 'default', description: 'is not a user name' },
+    CARTBEACON_CLICKHOUSE_PASSWORD: { type: 'string', description: 'is not a password' },
+    CARTBEACON_CLICKHOUSE_CLUSTER: {
+      type: 'string',
+      pattern: '^[A-Za-z_][A-Za-z0-9_]*$',
+      description: "is not a plain cluster name of the server's remote_servers (letters, digits and _)",
+    },
     CARTBEACON_MEMORY_LIMIT: {
       type: 'string',
       pattern: '^\\d+(\\.\\d+)?\\s*([kKmMgGtT])[iI]?[bB]$',
@@ -63,6 +76,10 @@ export interface ParsedEnv {
   CARTBEACON_CONFIG?: string;
   CARTBEACON_STORAGE: 'duckdb' | 'clickhouse';
   CARTBEACON_CLICKHOUSE_URL?: string;
+  CARTBEACON_CLICKHOUSE_DATABASE: string;
+  CARTBEACON_CLICKHOUSE_USER: string;
+  CARTBEACON_CLICKHOUSE_PASSWORD?: string;
+  CARTBEACON_CLICKHOUSE_CLUSTER?: string;
   CARTBEACON_MEMORY_LIMIT?: string;
   CARTBEACON_SPOOL_MAX: string;
   /** Seconds. */

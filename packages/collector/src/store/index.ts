@@ -4,3 +4,7 @@ export { EVENT_COLUMNS } from './columns.js';
 export { eventLine, keyLine, loadBatchOf } from './event-json.js';
 export { createDuckDBStore } from './duckdb/store.js';
 export type { DuckDBStore, DuckDBStoreOptions } from './duckdb/store.js';
+export { createClickHouseStore } from './clickhouse/store.js';
+export type { ClickHouseStore, ClickHouseStoreOptions } from './clickhouse/store.js';
+export type { Db as ClickHouseDb } from './clickhouse/db.js';
+export { quote as clickhouseQuote, literal as clickhouseLiteral } from './clickhouse/sql.js';

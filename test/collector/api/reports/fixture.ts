@@ -1,6 +1,8 @@
 import { ACCOUNT, startCollector } from '../../../helpers/collector.js';
 import type { TestCollector } from '../../../helpers/collector.js';
-import type { AccountConfig } from '@cartbeacon/collector';
+import { storeMaker } from '../../../helpers/stores.js';
+import type { StoreKind } from '../../../helpers/stores.js';
+import type { AccountConfig, Store } from '@cartbeacon/collector';
 import { countedEvents } from './model.js';
 import type { LeftOut, ModelEvent, ModelStats, GoalSpec } from './model.js';
 import { deliver, generateTraffic } from './generate-traffic.js';
@@ -65,7 +67,7 @@ export const RECENT: AccountConfig = {
 };
 
 export interface ReportFixture {
-  c: TestCollector;
+  c: TestCollector<Store>;
   /** Counted events of SHOP and RECENT, by the independent calculation. */
   shop: ModelEvent[];
   recent: ModelEvent[];
@@ -78,13 +80,31 @@ export interface ReportFixture {
   post(path: string, body: unknown, init?: { token?: string | null; raw?: string }): Promise<Response>;
 }
 
+/** Sends one request to every collector at once; answers as the first one that refused, else the first. */
+const fanOut =
+  (cs: TestCollector<Store>[]) =>
+  async (body: unknown, init: Parameters<TestCollector['send']>[1]): Promise<Response> => {
+    const all = await Promise.all(cs.map((c) => c.send(body, init)));
+    const answer = all.find((r) => r.status !== 200) ?? all[0]!;
+    await Promise.all(all.filter((r) => r !== answer).map((r) => r.arrayBuffer().catch(() => undefined)));
+    return answer;
+  };
+
 /**
- * Starts the collector and sends it generated traffic over HTTP: 1,200 sessions over the
- * two weeks for SHOP (plus sessions around midnights and the clock change, and some
- * before the first day), 300 over the last 45 days for RECENT.
+ * Starts a collector on each kind of store and sends them all the same generated traffic
+ * over HTTP, each request to all at once (answered by all before the next): 1,200 sessions over the two weeks for SHOP (plus
+ * sessions around midnights and the clock change, and some before the first day), 300
+ * over the last 45 days for RECENT. `close()` stops them all.
  */
-export async function reportFixture(): Promise<ReportFixture> {
-  const c = await startCollector({ accounts: [SHOP, RECENT], countryHeader: 'CF-IPCountry' });
+export async function reportFixtures(kinds: StoreKind[]): Promise<{ of: Record<StoreKind, ReportFixture>; close(): Promise<void> }> {
+  const makers = kinds.map(storeMaker);
+  // ClickHouse as `cartbeacon serve` runs it: behind the spool, loaded in batches (it wants
+  // few large inserts); DuckDB as before, each request written as it comes.
+  const cs = await Promise.all(
+    makers.map((m) =>
+      startCollector<Store>({ accounts: [SHOP, RECENT], countryHeader: 'CF-IPCountry' }, undefined, m.kind === 'duckdb' ? undefined : { loadIntervalMs: 100 }, { openStore: m.open }),
+    ),
+  );
   const extraStarts = [
     // Around the clock change: 03:30 summer time, then 03:30 winter time (the hour that repeats).
     Date.parse('2025-10-26T00:30:00Z'),
@@ -98,15 +118,16 @@ export async function reportFixture(): Promise<ReportFixture> {
   const main = generateTraffic({ seed: 4004, from: FROM - DAY, to: TO, sessions: 1200, prefix: 'm', extraStarts });
   const now = Date.now();
   const recent = generateTraffic({ seed: 4005, from: now - 45 * DAY, to: now - 3_600_000, latest: now - MIN, sessions: 300, prefix: 'r' });
-  await deliver(c.send, main.deliveries);
-  await deliver(c.send, recent.deliveries, RECENT.apiKey);
+  await deliver(fanOut(cs), main.deliveries);
+  await deliver(fanOut(cs), recent.deliveries, RECENT.apiKey);
+  await Promise.all(cs.map((c) => c.ingest?.drain()));
   const shop = countedEvents(main.deliveries, SHOP.currency);
   const rec = countedEvents(recent.deliveries, RECENT.currency);
 
   const accountOf = (path: string) => (path.includes(`/orgs/${RECENT.id}/`) || path.includes(`account_id=${RECENT.id}`) ? RECENT : SHOP);
   const auth = (token: string | null | undefined, account: AccountConfig): Record<string, string> =>
     token === null ? {} : { authorization: `Bearer ${token ?? account.reportToken}` };
-  return {
+  const fixture = (c: TestCollector<Store>): ReportFixture => ({
     c,
     shop: shop.events,
     recent: rec.events,
@@ -126,5 +147,21 @@ export async function reportFixture(): Promise<ReportFixture> {
         body: init.raw ?? JSON.stringify(body),
       });
     },
+  });
+  return {
+    of: Object.fromEntries(kinds.map((k, i) => [k, fixture(cs[i]!)])) as Record<StoreKind, ReportFixture>,
+    async close() {
+      await Promise.all(cs.map((c) => c.close()));
+      await Promise.all(makers.map((m) => m.close()));
+    },
+  };
+}
+
+/** The fixtures of a test file: made once, on first use, for each of `kinds`. */
+export function sharedReportFixtures(kinds: StoreKind[]) {
+  let made: ReturnType<typeof reportFixtures> | undefined;
+  return {
+    get: (kind: StoreKind) => (made ??= reportFixtures(kinds)).then((f) => f.of[kind]),
+    close: async () => (await made?.catch(() => undefined))?.close(),
   };
 }

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { groupCommit } from '../group-commit.js';
-import type { StateEntry, StoredEvent } from '../event.js';
-import { loadBatchOf } from '../event-json.js';
-import type { InsertResult, LoadBatch, LoadResult, Store } from '../ports.js';
+import { loadWrites } from '../direct-writes.js';
+import type { Write } from '../direct-writes.js';
+import type { LoadBatch, LoadResult, Store } from '../ports.js';
 import { loadBatch, PRUNE_RECENT_IDS } from './load.js';
 import { createDuckDBReports } from './reports.js';
 import { createDuckDBDashboard } from './dashboard.js';
@@ -13,12 +13,6 @@ import { EVENT_SELECT, eventOf } from './rows.js';
 import { loadedPosition, migrate, SCHEMA_VERSION } from './schema.js';
 import { readState, STATE_STAGING } from './state.js';
 import { copyDatabase } from './backup.js';
-
-/** One caller's write: its events and the state that goes with them. */
-interface Write {
-  events: StoredEvent[];
-  state: StateEntry[];
-}
 
 export interface DuckDBStoreOptions {
   /** The directory that holds `cartbeacon.duckdb`. */
@@ -117,19 +111,6 @@ export async function createDuckDBStore(options: DuckDBStoreOptions): Promise<Du
     return result;
   }
 
-  /** Direct inserts of a group in one load; answers, per write, how many of its events were new and which were repeats. */
-  async function commit(writes: Write[]): Promise<InsertResult[]> {
-    const events = writes.flatMap((w) => w.events);
-    const { repeats } = await load({ ...loadBatchOf(events), state: writes.flatMap((w) => w.state) });
-    const repeated = new Set(repeats);
-    let at = 0;
-    return writes.map((w) => {
-      const mine: number[] = [];
-      w.events.forEach((_, i) => repeated.has(at + i) && mine.push(i));
-      at += w.events.length;
-      return { inserted: w.events.length - mine.length, repeats: mine };
-    });
-  }
 
   // Checkpoints leave the request path: DuckDB would run one inside the COMMIT that
   // passes its WAL threshold (0.3–2 s, longer as the store grows), and every request
@@ -162,7 +143,7 @@ export async function createDuckDBStore(options: DuckDBStoreOptions): Promise<Du
     idle.unref();
   };
   const writes = groupCommit((group: Write[]) =>
-    onWriter(() => commit(group)).finally(() => {
+    onWriter(() => loadWrites(group, load)).finally(() => {
       unsaved = true;
       checkpointWhenIdle();
     }),

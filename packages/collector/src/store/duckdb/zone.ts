@@ -1,33 +1,13 @@
-import { Temporal } from 'temporal-polyfill';
-import type { Params } from './conditions.js';
-
 /**
  * Local time in SQL without converting each row's time through ICU (a third of a
- * microsecond a row, store/duckdb/reports.ts): a time zone's UTC offset changes a few
- * times a year, so over a report's range it is a handful of spans of one offset each,
- * found once here through Temporal, and a row's local time is its instant plus the
- * offset of its span — integer arithmetic.
+ * microsecond a row, store/duckdb/reports.ts): a row's local time is its instant plus the
+ * offset of its span (store/zone.ts).
  */
+import type { Params } from './conditions.js';
+import type { OffsetSpan } from '../zone.js';
 
-/** From `from` (ms since the epoch) on, until the next span, the zone is `offsetMs` ahead of UTC. */
-export interface OffsetSpan {
-  from: number;
-  offsetMs: number;
-}
-
-const zoned = (ms: number, timeZone: string) => Temporal.Instant.fromEpochMilliseconds(ms).toZonedDateTimeISO(timeZone);
-
-/** The offset spans of `timeZone` over [start, end), in order; the first starts at `start`. */
-export function offsetSpans(timeZone: string, start: number, end: number): OffsetSpan[] {
-  let z = zoned(start, timeZone);
-  const spans: OffsetSpan[] = [{ from: start, offsetMs: z.offsetNanoseconds / 1e6 }];
-  for (;;) {
-    const next = z.getTimeZoneTransition('next');
-    if (!next || next.epochMilliseconds >= end) return spans;
-    spans.push({ from: next.epochMilliseconds, offsetMs: next.offsetNanoseconds / 1e6 });
-    z = next;
-  }
-}
+export { localDayStart, offsetSpans } from '../zone.js';
+export type { OffsetSpan } from '../zone.js';
 
 /**
  * SQL for the UTC offset (ms, BIGINT) at `ms`, an expression of ms since the epoch, over
@@ -38,13 +18,4 @@ export function offsetSql(ms: string, spans: OffsetSpan[], params: Params): stri
   if (spans.length === 1) return bigint(spans[0]!.offsetMs);
   const whens = spans.slice(1).map((s, i) => `WHEN ${ms} < ${bigint(s.from)} THEN ${bigint(spans[i]!.offsetMs)}`);
   return `CASE ${whens.join(' ')} ELSE ${bigint(spans[spans.length - 1]!.offsetMs)} END`;
-}
-
-const DAY_MS = 86_400_000;
-
-/** The first instant, in `timeZone`, of the local day that is `day` days after 1970-01-01. */
-export function localDayStart(day: number, timeZone: string): number {
-  const date = new Date(day * DAY_MS);
-  return Temporal.PlainDate.from({ year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate() }).toZonedDateTime({ timeZone })
-    .epochMilliseconds;
 }

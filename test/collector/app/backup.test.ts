@@ -2,7 +2,8 @@
  * `cartbeacon backup`: a consistent copy of a running collector, restored into a second
  * collector that answers the same funnel report, while the first runs on.
  */
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { backupDataDir } from '@cartbeacon/collector';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACCOUNT, tempDir } from '../../helpers/collector.js';
@@ -82,5 +83,25 @@ describe('cartbeacon backup', () => {
     const none = s.cli(['backup', join(s.dir, 'backup'), '--data-dir', data]);
     expect(await none.exited).toBe(1);
     expect(none.stderr()).toMatch(/^cartbeacon: no collector is running on .*data \(no .*control\.sock\): stopped, the data dir itself is a consistent copy/);
+  });
+});
+
+describe('backupDataDir', () => {
+  it('gives up in one line when the spool cannot be loaded (a failing store), copying nothing', async () => {
+    const d = tempDir();
+    cleanups.push(() => d.remove());
+    const target = join(d.path, 'backup');
+    let copied = false;
+    const never = new Promise<void>(() => {});
+    const backup = backupDataDir(target, {
+      store: { backup: async () => void (copied = true) },
+      ingest: { drain: () => never },
+      dataDir: join(d.path, 'data'),
+      configSource: join(d.path, 'data', 'config.json'),
+      drainTimeoutMs: 200,
+    });
+    await expect(backup).rejects.toThrow(/could not load its spool into the store within 0.2 s .*nothing was copied/);
+    expect(copied).toBe(false);
+    expect(existsSync(target)).toBe(false);
   });
 });

@@ -26,6 +26,24 @@ export interface BackupSource {
   dataDir: string;
   /** The configuration file in use (the data dir's config.json for a demo account). */
   configSource: string;
+  /** How long the spool may take to load before the backup gives up. @defaultValue 60 000 ms */
+  drainTimeoutMs?: number;
+}
+
+/** Resolves when `drained` does; a CommandError after `ms` (a store that cannot commit never drains). */
+async function drainWithin(drained: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new CommandError(`the collector could not load its spool into the store within ${ms / 1000} s (is /readyz 503? the store may be failing): nothing was copied; try again once it answers 200`)),
+      ms,
+    );
+  });
+  try {
+    await Promise.race([drained, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**
@@ -46,7 +64,7 @@ export async function backupDataDir(target: string, source: BackupSource): Promi
     throw new CommandError(`cannot make ${target} (${code}): the collector's user (${userInfo().username}) writes the backup; choose a directory it may write`);
   }
   try {
-    await source.ingest.drain();
+    await drainWithin(source.ingest.drain(), source.drainTimeoutMs ?? 60_000);
     const files = [DATABASE_FILE];
     await source.store.backup(join(target, DATABASE_FILE));
     const copy = (from: string, to: string) => {

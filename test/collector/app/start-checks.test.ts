@@ -4,7 +4,7 @@
  * stale lock taken over, a data dir or database file the collector's user cannot write.
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -97,17 +97,20 @@ describe('cartbeacon serve: checks before the start', { timeout: 120_000 }, () =
     expect(existsSync(join(s.data, 'cartbeacon.pid'))).toBe(false);
   });
 
-  it("takes over a stale lock: a dead process's, and a pid now used by another program", async () => {
+  it("takes over a stale lock: a dead process's, a pid now used by another program, or by a node process started after the lock", async () => {
     const s = setup();
-    for (const owner of [await deadPid(), 'sleeper']) {
+    for (const owner of [await deadPid(), 'sleeper', 'later node']) {
       let pid: number;
-      if (owner === 'sleeper') {
-        const sleeper = spawn('sleep', ['30']);
+      if (owner === 'sleeper' || owner === 'later node') {
+        const sleeper = owner === 'sleeper' ? spawn('sleep', ['30']) : spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)']);
         cleanups.push(() => void sleeper.kill('SIGKILL'));
         pid = sleeper.pid!;
       } else pid = owner as number;
       mkdirSync(s.data, { recursive: true });
-      writeFileSync(join(s.data, 'cartbeacon.pid'), `${pid}\n`);
+      const lock = join(s.data, 'cartbeacon.pid');
+      writeFileSync(lock, `${pid}\n`);
+      // The lock was written a minute ago: the node process that has its pid now came later.
+      if (owner === 'later node') utimesSync(lock, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
       const p = s.serve(['--data-dir', s.data, '--port', '0']);
       const url = await collectorUrl(p);
       expect((await fetch(`${url}/readyz`)).status).toBe(200);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { CommandError } from './command-error.js';
 
@@ -25,9 +25,32 @@ const ownerOf = (file: string): number | undefined => {
   }
 };
 
-/** A node process of this machine (a pid reused by another program since is not a collector). */
+/** When a process started, in ms since the epoch (Linux's /proc), or undefined. */
+function startedAt(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const ticks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]); // field 22: starttime
+    const boot = Number(/^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1]);
+    return Number.isFinite(ticks) && boot > 0 ? boot * 1000 + ticks * 10 : undefined; // USER_HZ is 100 on Linux
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A node process of this machine that was running when the lock file was written: a pid
+ * reused since (by another program, or by another node process started later) is not the
+ * lock's collector.
+ */
 function isCollector(pid: number, file: string): boolean {
   if (pid === process.pid) return held.has(file);
+  const started = startedAt(pid);
+  try {
+    // A second of slack: the boot time is given in whole seconds.
+    if (started !== undefined && started > statSync(file).mtimeMs + 1000) return false;
+  } catch {
+    // The lock file is gone: the caller tries again.
+  }
   try {
     process.kill(pid, 0);
   } catch (e) {

@@ -164,6 +164,16 @@ describe('cartbeacon serve: checks before the start', { timeout: 120_000 }, () =
       chmodSync(s.data, 0o755);
     });
 
+    it('a data dir it may not even read (another user\'s, mode 0700): the same one line', async () => {
+      const s = setup();
+      mkdirSync(s.data, { mode: 0o700 });
+      if (!root) chmodSync(s.data, 0o000);
+      const p = s.serve(['--data-dir', s.data, '--port', '0'], as);
+      expect(await p.exited).toBe(1);
+      expect(p.stderr().trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`^cartbeacon: cannot write ${s.data} \\(EACCES, owned by uid \\d+; .*chown -R \\S+ ${s.data}\\)`))]);
+      chmodSync(s.data, 0o755);
+    });
+
     it('the database file in a writable data dir: one line naming the file', async () => {
       const s = setup();
       // A store made by one user (root, or the owner before a chmod)…

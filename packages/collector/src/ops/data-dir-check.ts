@@ -47,7 +47,13 @@ export function checkDataDir(dataDir: string): void {
     throw cannotWrite(dataDir, dataDir, e as NodeJS.ErrnoException);
   }
   const paths = [dataDir];
-  const names = readdirSync(dataDir).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  let names: string[];
+  try {
+    // A data dir the collector's user may not even read (another user's, mode 0700).
+    names = readdirSync(dataDir).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  } catch (e) {
+    throw cannotWrite(dataDir, dataDir, e as NodeJS.ErrnoException);
+  }
   for (const name of names) paths.push(join(dataDir, name));
   for (const sub of SUBDIRS) {
     try {

@@ -12,6 +12,7 @@ export { checkPortFree } from './ops/port-check.js';
 export { lockDataDir, LOCK_FILE } from './ops/data-dir-lock.js';
 export type { DataDirLock } from './ops/data-dir-lock.js';
 export { backupDataDir, DATABASE_FILE } from './ops/backup.js';
+export { askCollector, CONTROL_SOCKET } from './ops/control.js';
 export type { BackupManifest } from './ops/backup.js';
 export { openStore } from './app/open-store.js';
 export { createDuckDBStore, createClickHouseStore, clickhouseQuote, clickhouseLiteral, EVENT_COLUMNS, loadBatchOf } from './store/index.js';

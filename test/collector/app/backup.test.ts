@@ -3,7 +3,8 @@
  * collector that answers the same funnel report, while the first runs on.
  */
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { backupDataDir } from '@cartbeacon/collector';
+import { askCollector, backupDataDir, CommandError, CONTROL_SOCKET } from '@cartbeacon/collector';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACCOUNT, tempDir } from '../../helpers/collector.js';
@@ -103,5 +104,19 @@ describe('backupDataDir', () => {
     await expect(backup).rejects.toThrow(/could not load its spool into the store within 0.2 s .*nothing was copied/);
     expect(copied).toBe(false);
     expect(existsSync(target)).toBe(false);
+  });
+});
+
+describe('askCollector', () => {
+  it('says in one line that the collector stopped before it answered', async () => {
+    const d = tempDir();
+    cleanups.push(() => d.remove());
+    // A collector that goes away mid-request: it takes the connection and closes it.
+    const server = createServer((socket) => socket.end());
+    await new Promise<void>((r) => server.listen(join(d.path, CONTROL_SOCKET), r));
+    cleanups.push(() => void server.close());
+    const asked = askCollector(d.path, { command: 'backup', target: join(d.path, 'backup') });
+    await expect(asked).rejects.toThrow(new RegExp(`^the collector on ${d.path} stopped before it answered`));
+    await expect(asked).rejects.toBeInstanceOf(CommandError);
   });
 });

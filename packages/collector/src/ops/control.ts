@@ -106,16 +106,22 @@ export function askCollector(dataDir: string, request: ControlRequest): Promise<
           ? new CommandError(`no collector is running on ${dataDir} (no ${path}): stopped, the data dir itself is a consistent copy (docs/operations.md)`)
           : e.code === 'EACCES'
             ? new CommandError(`cannot open ${path} (EACCES): run cartbeacon backup as the collector's user`)
-            : e,
+            : new CommandError(`cannot reach the collector through ${path} (${e.code ?? e.message})`),
       ),
     );
     socket.once('connect', () => {
       socket.write(JSON.stringify(request) + '\n');
-      readLine(socket).then((answer) => {
-        const a = answer as ControlAnswer;
-        if (a.ok) resolve(a.result);
-        else reject(new CommandError(a.error));
-      }, reject);
+      readLine(socket)
+        .then(
+          (answer) => {
+            const a = answer as ControlAnswer;
+            if (a.ok) resolve(a.result);
+            else reject(new CommandError(a.error));
+          },
+          // The collector stopped (or broke off) before it answered.
+          () => reject(new CommandError(`the collector on ${dataDir} stopped before it answered: see its log, then try again`)),
+        )
+        .finally(() => socket.destroy());
     });
   });
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Ingest throughput, as the contract defines it: batches of 10 seed-001 events with fresh
+// Ingest throughput, as the contract defines it: batches of 10 event API batches with fresh
 // event ids, POSTed backend-style to /add/events/v1.json and durably stored, in requests/s
 // as a ratio to a bare node:http server that reads the same body and answers 204 — both
 // driven by the same wrk settings in the same run. Also the collector's p99 latency, its

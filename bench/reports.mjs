@@ -7,7 +7,7 @@
 // and a check that both give the same answer.
 //
 // The events are made by DuckDB itself (range, hash, unnest) in one INSERT … SELECT:
-// 90 days of a shop's sessions with a daily rhythm (the hours of seed 000's example),
+// 90 days of a shop's sessions with a daily rhythm (the hours of the workflow sidedata report's documented example),
 // landing pages from ten sources, product views, baskets, checkouts and purchases, 3 %
 // bots and 0.5 % test mode. The store file lives in a temporary directory and is removed
 // at the end (BENCH_KEEP_DIR=path keeps one there instead; with BENCH_REUSE=1 a kept store
@@ -50,7 +50,7 @@ export const ACCOUNT = {
   currency: 'EUR',
 };
 
-/** Page views per hour of day in seed 000's example: the daily rhythm of the sessions. */
+/** Page views per hour of day in the workflow sidedata report's documented example: the daily rhythm of the sessions. */
 const HOURS = [554, 575, 594, 699, 1689, 3219, 3792, 3424, 2791, 2483, 2412, 2337, 2082, 1767, 1278, 1098, 979, 887, 834, 764, 687, 648, 576, 589];
 
 export const median = (xs) => {

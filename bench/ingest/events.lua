@@ -1,4 +1,4 @@
--- wrk script for bench/ingest.mjs: every request is a seed-001 batch of 10 events with
+-- wrk script for bench/ingest.mjs: every request is an event API batch of 10 events with
 -- fresh event ids, so that the collector really stores every one (a repeated id would be
 -- answered as a duplicate and never stored, which is not what the benchmark measures).
 --

@@ -61,6 +61,8 @@ export async function backupDataDir(target: string, source: BackupSource): Promi
     mkdirSync(target, { recursive: true, mode: 0o700 });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EROFS')
+      throw new CommandError(`cannot make ${target} (EROFS): read-only for the collector (under the systemd unit, only /var/backups/cartbeacon is writable); choose a directory it may write`);
     throw new CommandError(`cannot make ${target} (${code}): the collector's user (${userInfo().username}) writes the backup; choose a directory it may write`);
   }
   try {

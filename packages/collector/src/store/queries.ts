@@ -11,6 +11,20 @@ import type { EventCondition, Goal } from '../config/workflows.js';
 
 export type { EventCondition, Goal };
 
+/** A workflow condition's fields that compare a column for equality, and their columns (every store's). */
+export const CONDITION_FIELDS = {
+  name: 'name',
+  step: 'step',
+  type: 'type',
+  category: 'category',
+  productId: 'product_id',
+  source: 'source',
+  medium: 'medium',
+  campaign: 'campaign',
+  device: 'device',
+  country: 'country',
+} as const satisfies Record<Exclude<keyof EventCondition, 'pageUrlContains'>, string>;
+
 /**
  * How far before a funnel's range a session's landing event is looked for: the longest a
  * session lasts (the tracker starts a new one after 24 hours, or 30 minutes idle). A

@@ -1,6 +1,7 @@
 import { DuckDBTimestampTZValue } from '@duckdb/node-api';
 import type { DuckDBValue } from '@duckdb/node-api';
 import type { EventCondition } from '../queries.js';
+import { CONDITION_FIELDS as COLUMNS } from '../queries.js';
 
 /** An instant (ms since the epoch) as a bound TIMESTAMPTZ. */
 export const instant = (ms: number) => new DuckDBTimestampTZValue(BigInt(Math.trunc(ms)) * 1000n);
@@ -33,20 +34,6 @@ export class Params {
     return `$${name}`;
   }
 }
-
-/** The condition fields that compare a column for equality, and their columns. */
-const COLUMNS = {
-  name: 'name',
-  step: 'step',
-  type: 'type',
-  category: 'category',
-  productId: 'product_id',
-  source: 'source',
-  medium: 'medium',
-  campaign: 'campaign',
-  device: 'device',
-  country: 'country',
-} as const satisfies Record<Exclude<keyof EventCondition, 'pageUrlContains'>, string>;
 
 /** The columns that conditions read, for queries that select them first. */
 export const CONDITION_COLUMNS = [...Object.values(COLUMNS), 'page_url'].join(', ');

@@ -1,19 +1,6 @@
 import type { EventCondition } from '../../queries.js';
 import { inList, quote } from '../sql.js';
-
-/** The condition fields that compare a column for equality, and their columns. */
-const COLUMNS = {
-  name: 'name',
-  step: 'step',
-  type: 'type',
-  category: 'category',
-  productId: 'product_id',
-  source: 'source',
-  medium: 'medium',
-  campaign: 'campaign',
-  device: 'device',
-  country: 'country',
-} as const satisfies Record<Exclude<keyof EventCondition, 'pageUrlContains'>, string>;
+import { CONDITION_FIELDS as COLUMNS } from '../../queries.js';
 
 /**
  * A condition as a ClickHouse UInt8 over the event columns: 1 when every field given

@@ -1,4 +1,5 @@
 import { groupCommit } from '../group-commit.js';
+import { inTurns } from '../in-turn.js';
 import { loadWrites } from '../direct-writes.js';
 import type { Write } from '../direct-writes.js';
 import type { LoadBatch, LoadResult, Store } from '../ports.js';
@@ -58,12 +59,7 @@ export async function createClickHouseStore(options: ClickHouseStoreOptions): Pr
   }
 
   // One load at a time: a load's seqs follow the one before.
-  let turn: Promise<unknown> = Promise.resolve();
-  const inTurn = <T>(fn: () => Promise<T>): Promise<T> => {
-    const p = turn.then(fn);
-    turn = p.catch(() => {});
-    return p;
-  };
+  const inTurn = inTurns();
 
   let pruned = 0;
   let failed = false;
@@ -137,7 +133,7 @@ export async function createClickHouseStore(options: ClickHouseStoreOptions): Pr
       if (closed) return;
       closed = true;
       await writes.drain();
-      await turn;
+      await inTurn(async () => {}); // the loads under way
       await db.close();
     },
   };

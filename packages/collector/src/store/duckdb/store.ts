@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { groupCommit } from '../group-commit.js';
+import { inTurns } from '../in-turn.js';
 import { loadWrites } from '../direct-writes.js';
 import type { Write } from '../direct-writes.js';
 import type { LoadBatch, LoadResult, Store } from '../ports.js';
@@ -111,18 +112,12 @@ export async function createDuckDBStore(options: DuckDBStoreOptions): Promise<Du
     return result;
   }
 
-
   // Checkpoints leave the request path: DuckDB would run one inside the COMMIT that
   // passes its WAL threshold (0.3–2 s, longer as the store grows), and every request
   // waiting on the group waits with it. Instead the store checkpoints when writes pause;
   // the threshold above stays as the bound under load that never pauses. The writer runs
   // one statement at a time: commits and checkpoints take turns.
-  let turn: Promise<unknown> = Promise.resolve();
-  const onWriter = <T>(fn: () => Promise<T>): Promise<T> => {
-    const p = turn.then(fn);
-    turn = p.catch(() => {});
-    return p;
-  };
+  const onWriter = inTurns();
   let idle: NodeJS.Timeout | undefined;
   let unsaved = false;
   const checkpointWhenIdle = () => {
